@@ -1,0 +1,31 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'cdk.out/', '.roster-local/', 'coverage/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.mjs', '**/*.js'],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
+  },
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-console': 'off',
+    },
+  },
+  {
+    // Layering: domain code holds the rules and never reaches up into handlers or down into AWS SDKs directly.
+    files: ['shared/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', '**/functions/*', '**/http/*'] }],
+    },
+  },
+  {
+    files: ['shared/data/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['**/domain/*', '**/functions/*', '**/http/*'] }],
+    },
+  },
+);

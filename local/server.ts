@@ -1,0 +1,114 @@
+/**
+ * The local HTTP front door: serves every route of the route table through the
+ * same handler modules Lambda runs, with API Gateway HTTP API (payload 2.0) events.
+ * `/_local/*` routes exist only here.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { routes, handlerFile, type RouteDef } from '../shared/http/routes.js';
+import { invoke } from './invoke.js';
+
+interface CompiledRoute {
+  route: RouteDef;
+  regex: RegExp;
+  params: string[];
+  specificity: number;
+}
+
+const compiled: CompiledRoute[] = (routes as readonly RouteDef[]).map((route) => {
+  const params: string[] = [];
+  const pattern = route.path.split('/').map((seg) => {
+    const m = /^\{(\w+)\}$/.exec(seg);
+    if (m) { params.push(m[1]!); return '([^/]+)'; }
+    return seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  }).join('/');
+  return { route, regex: new RegExp(`^${pattern}$`), params, specificity: params.length };
+  // Like API Gateway, a static segment beats a parameter (/members/export before /members/{userId}).
+}).sort((a, b) => a.specificity - b.specificity);
+
+export type LocalRoute = (req: { method: string; path: string; body: string }) => Promise<{ statusCode: number; body: unknown } | undefined>;
+
+const MAX_BODY = 10 * 1024 * 1024; // API Gateway HTTP API's payload limit
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY) chunks.push(c);
+    });
+    req.on('end', () => resolve(size > MAX_BODY ? 'too_large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer) {
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+const jsonError = (status: number, code: string, message: string) =>
+  JSON.stringify({ error: { code, message } });
+
+export function toEvent(req: IncomingMessage, url: URL, body: Buffer, match: CompiledRoute, values: string[]): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+  const pathParameters: Record<string, string> = {};
+  match.params.forEach((p, i) => {
+    try { pathParameters[p] = decodeURIComponent(values[i]!); } catch { pathParameters[p] = values[i]!; }
+  });
+  const now = Date.now();
+  return {
+    version: '2.0',
+    routeKey: `${match.route.method} ${match.route.path}`,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    queryStringParameters: Object.keys(query).length ? query : undefined,
+    pathParameters: match.params.length ? pathParameters : undefined,
+    requestContext: {
+      accountId: 'local', apiId: 'local', domainName: url.host, domainPrefix: 'local',
+      http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId: randomUUID(), routeKey: `${match.route.method} ${match.route.path}`, stage: '$default',
+      time: new Date(now).toISOString(), timeEpoch: now,
+    },
+    body: body.length ? body.toString('utf8') : undefined,
+    isBase64Encoded: false,
+  };
+}
+
+export function createApiServer(localRoutes: LocalRoute): Server {
+  return createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const method = (req.method ?? 'GET').toUpperCase();
+      const body = await readBody(req);
+      if (body === 'too_large') {
+        return send(res, 413, { 'content-type': 'application/json' }, jsonError(413, 'payload_too_large', 'The request body is too large.'));
+      }
+      if (url.pathname.startsWith('/_local/')) {
+        const out = await localRoutes({ method, path: url.pathname, body: body.toString('utf8') });
+        if (out) return send(res, out.statusCode, { 'content-type': 'application/json' }, JSON.stringify(out.body));
+      }
+      for (const c of compiled) {
+        if (c.route.method !== method) continue;
+        const m = c.regex.exec(url.pathname);
+        if (!m) continue;
+        const event = toEvent(req, url, body, c, m.slice(1));
+        const result = (await invoke(handlerFile(c.route.operation), event)) as APIGatewayProxyStructuredResultV2;
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(result.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+        const payload = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+        return send(res, result.statusCode ?? 200, headers, payload);
+      }
+      send(res, 404, { 'content-type': 'application/json' }, jsonError(404, 'not_found', `No route for ${method} ${url.pathname}.`));
+    } catch (err) {
+      console.error('[local] request failed', err);
+      send(res, 500, { 'content-type': 'application/json' }, jsonError(500, 'internal_error', 'Something went wrong on our side.'));
+    }
+  });
+}

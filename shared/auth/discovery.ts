@@ -1,0 +1,22 @@
+/** The discovery document (RFC 8414 / OpenID Connect Discovery field names). */
+import { config } from '../config.js';
+import { SCOPES } from '../domain/permissions.js';
+
+export function discoveryDocument() {
+  const base = config.publicUrl;
+  return {
+    issuer: base,
+    jwks_uri: `${base}/.well-known/jwks.json`,
+    token_endpoint: `${base}/oauth/token`,
+    revocation_endpoint: `${base}/oauth/revoke`,
+    grant_types_supported: ['client_credentials', 'refresh_token'],
+    token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
+    response_types_supported: ['token'],
+    scopes_supported: [...SCOPES],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: ['ES256'],
+    token_endpoint_auth_signing_alg_values_supported: ['ES256'],
+    service_documentation: `${base}/openapi.json`,
+  };
+}

@@ -1,0 +1,122 @@
+/**
+ * Where the signing key and the token-hash pepper come from.
+ *
+ * AWS: tokens are signed by an asymmetric KMS key (ECC_NIST_P256); the private
+ * key never leaves KMS, rotation is a new key id, and CloudTrail records each use.
+ * The pepper is a Secrets Manager secret read once per cold start.
+ * Local mode and tests: both are generated on first use and kept in LOCAL_DATA_DIR,
+ * so tokens survive a restart of `npm start`.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes, createHash } from 'node:crypto';
+import { KMSClient, GetPublicKeyCommand, SignCommand } from '@aws-sdk/client-kms';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { exportJWK, generateKeyPair, importJWK, importSPKI, SignJWT, type JWK, type JWTPayload, base64url } from 'jose';
+import formatter from 'ecdsa-sig-formatter';
+import { config } from '../config.js';
+
+export interface Signer {
+  kid: string;
+  publicJwk: JWK;
+  verifyKey: Awaited<ReturnType<typeof importJWK>>;
+  sign(payload: JWTPayload, typ: string): Promise<string>;
+}
+
+interface LocalKeys {
+  pepper: string;
+  privateJwk: JWK;
+}
+
+let localKeys: Promise<LocalKeys> | undefined;
+
+function loadLocalKeys(): Promise<LocalKeys> {
+  localKeys ??= (async () => {
+    const file = join(config.localDataDir, 'keys.json');
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as LocalKeys;
+    } catch {
+      const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+      const fresh: LocalKeys = { pepper: randomBytes(32).toString('base64url'), privateJwk: await exportJWK(privateKey) };
+      mkdirSync(config.localDataDir, { recursive: true });
+      try {
+        writeFileSync(file, JSON.stringify(fresh), { flag: 'wx', mode: 0o600 });
+        return fresh;
+      } catch {
+        // Another process won the race to create it; use theirs so both agree.
+        return JSON.parse(readFileSync(file, 'utf8')) as LocalKeys;
+      }
+    }
+  })();
+  return localKeys;
+}
+
+let pepper: Promise<Buffer> | undefined;
+
+export function loadPepper(): Promise<Buffer> {
+  pepper ??= (async () => {
+    if (config.pepperSecretArn) {
+      const sm = new SecretsManagerClient({ region: config.region });
+      const out = await sm.send(new GetSecretValueCommand({ SecretId: config.pepperSecretArn }));
+      if (!out.SecretString) throw new Error('Pepper secret is empty');
+      return Buffer.from(out.SecretString, 'utf8');
+    }
+    return Buffer.from((await loadLocalKeys()).pepper, 'base64url');
+  })();
+  return pepper;
+}
+
+const thumbprintKid = (jwk: JWK): string =>
+  createHash('sha256').update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y })).digest('base64url').slice(0, 16);
+
+async function localSigner(): Promise<Signer> {
+  const { privateJwk } = await loadLocalKeys();
+  const { d: _d, ...publicPart } = privateJwk;
+  const kid = thumbprintKid(publicPart);
+  const publicJwk: JWK = { ...publicPart, kid, alg: 'ES256', use: 'sig' };
+  const privateKey = await importJWK(privateJwk, 'ES256');
+  const verifyKey = await importJWK(publicPart, 'ES256');
+  return {
+    kid,
+    publicJwk,
+    verifyKey,
+    sign: (payload, typ) => new SignJWT(payload).setProtectedHeader({ alg: 'ES256', kid, typ }).sign(privateKey),
+  };
+}
+
+async function kmsSigner(keyId: string): Promise<Signer> {
+  const kms = new KMSClient({ region: config.region });
+  const pub = await kms.send(new GetPublicKeyCommand({ KeyId: keyId }));
+  if (!pub.PublicKey) throw new Error('KMS returned no public key');
+  const pem = `-----BEGIN PUBLIC KEY-----\n${Buffer.from(pub.PublicKey).toString('base64')}\n-----END PUBLIC KEY-----`;
+  const verifyKey = await importSPKI(pem, 'ES256', { extractable: true });
+  const jwk = await exportJWK(verifyKey);
+  const kid = thumbprintKid(jwk);
+  const publicJwk: JWK = { ...jwk, kid, alg: 'ES256', use: 'sig' };
+  return {
+    kid,
+    publicJwk,
+    verifyKey,
+    async sign(payload, typ) {
+      const header = base64url.encode(JSON.stringify({ alg: 'ES256', kid, typ }));
+      const body = base64url.encode(JSON.stringify(payload));
+      const signingInput = `${header}.${body}`;
+      const out = await kms.send(new SignCommand({
+        KeyId: keyId,
+        Message: Buffer.from(signingInput),
+        MessageType: 'RAW',
+        SigningAlgorithm: 'ECDSA_SHA_256',
+      }));
+      if (!out.Signature) throw new Error('KMS returned no signature');
+      // KMS returns a DER-encoded ECDSA signature; JWS wants the raw r||s form.
+      return `${signingInput}.${formatter.derToJose(Buffer.from(out.Signature), 'ES256')}`;
+    },
+  };
+}
+
+let signer: Promise<Signer> | undefined;
+
+export function loadSigner(): Promise<Signer> {
+  signer ??= config.signingKeyId ? kmsSigner(config.signingKeyId) : localSigner();
+  return signer;
+}

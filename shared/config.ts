@@ -1,0 +1,46 @@
+/**
+ * Configuration, read once at module load. Every value has a safe local default
+ * except in Lambda, where the stack sets them all; a missing one fails fast.
+ */
+const inLambda = Boolean(process.env.AWS_LAMBDA_FUNCTION_NAME);
+
+function read(name: string, localDefault: string): string {
+  const value = process.env[name];
+  if (value !== undefined && value !== '') return value;
+  if (inLambda) throw new Error(`Missing required environment variable ${name}`);
+  return localDefault;
+}
+
+function readInt(name: string, localDefault: number): number {
+  const raw = read(name, String(localDefault));
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`Environment variable ${name} must be a non-negative integer`);
+  return n;
+}
+
+export const config = {
+  inLambda,
+  tableName: read('TABLE_NAME', 'roster'),
+  region: read('AWS_REGION', 'us-east-1'),
+  /** Set only in local mode and tests; Lambda talks to the regional endpoints. */
+  dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,
+  sesEndpoint: process.env.SES_ENDPOINT || undefined,
+  publicUrl: read('PUBLIC_URL', 'http://127.0.0.1:3000').replace(/\/+$/, ''),
+  senderEmail: read('SENDER_EMAIL', 'no-reply@roster.local'),
+  openSignUp: read('OPEN_SIGN_UP', 'true') === 'true',
+  /** KMS key id (AWS) — when unset, a local ES256 key in LOCAL_DATA_DIR signs tokens. */
+  signingKeyId: process.env.SIGNING_KEY_ID || undefined,
+  /** Secrets Manager secret holding the token-hash pepper (AWS); local mode keeps it in LOCAL_DATA_DIR. */
+  pepperSecretArn: process.env.PEPPER_SECRET_ARN || undefined,
+  localDataDir: read('LOCAL_DATA_DIR', '.roster-local'),
+  accessTokenTtlSeconds: readInt('ACCESS_TOKEN_TTL_SECONDS', 900),
+  appAccessTokenTtlSeconds: readInt('APP_ACCESS_TOKEN_TTL_SECONDS', 3600),
+  refreshTokenTtlSeconds: readInt('REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600),
+  signInLinkTtlSeconds: readInt('SIGN_IN_LINK_TTL_SECONDS', 15 * 60),
+  signInLinksPerEmailPerHour: readInt('SIGN_IN_LINKS_PER_EMAIL_PER_HOUR', 5),
+  invitationsPerWorkspacePerDay: readInt('INVITATIONS_PER_WORKSPACE_PER_DAY', 500),
+  defaultSeats: readInt('DEFAULT_SEATS', 10),
+  maxBodyBytes: readInt('MAX_BODY_BYTES', 256 * 1024),
+} as const;
+
+export type Config = typeof config;

@@ -1,0 +1,52 @@
+/** Audit events: written in the same transaction as the change they describe; kept 365 days. */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName, decodeCursor, encodeCursor, type Page, type TxPart } from './core.js';
+
+export interface AuditEvent {
+  id: string;
+  at: string;
+  actor: { type: 'user' | 'app' | 'system'; id: string };
+  action: string;
+  target: { type: string; id: string };
+  details: Record<string, unknown>;
+}
+
+const RETENTION_SECONDS = 365 * 24 * 3600;
+
+export const auditKey = (workspaceId: string, eventId: string) => ({ PK: `AUDIT#${workspaceId}`, SK: `EVT#${eventId}` });
+
+export function putAuditPart(workspaceId: string, event: AuditEvent): TxPart {
+  return {
+    name: `audit:${event.action}`,
+    item: {
+      Put: {
+        TableName: tableName(),
+        Item: {
+          ...auditKey(workspaceId, event.id),
+          type: 'audit',
+          workspaceId,
+          ...event,
+          ttl: Math.floor(Date.parse(event.at) / 1000) + RETENTION_SECONDS,
+        },
+      },
+    },
+  };
+}
+
+export async function listAuditEvents(workspaceId: string, limit: number, cursor: string | undefined, nowEpoch: number): Promise<Page<AuditEvent>> {
+  const scope = `audit:${workspaceId}`;
+  const out = await db.send(new QueryCommand({
+    TableName: tableName(),
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :evt)',
+    FilterExpression: '#ttl > :now',
+    ExpressionAttributeNames: { '#ttl': 'ttl' },
+    ExpressionAttributeValues: { ':pk': `AUDIT#${workspaceId}`, ':evt': 'EVT#', ':now': nowEpoch },
+    ScanIndexForward: false,
+    Limit: limit,
+    ExclusiveStartKey: await decodeCursor(scope, cursor),
+  }));
+  const items = (out.Items ?? []).map((i) => ({
+    id: i.id, at: i.at, actor: i.actor, action: i.action, target: i.target, details: i.details ?? {},
+  }) as AuditEvent);
+  return { items, nextCursor: await encodeCursor(scope, out.LastEvaluatedKey) };
+}

@@ -1,0 +1,145 @@
+/**
+ * Rotating refresh tokens. Each token belongs to a family (one sign-in or one
+ * client-credentials grant). Using a token marks it used and issues the next one
+ * in one transaction; presenting a used token revokes the whole family.
+ */
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName, transact, type TxPart } from './core.js';
+import { GSI } from './table.js';
+
+export interface RefreshSubject {
+  type: 'user' | 'app';
+  id: string;
+  workspaceId?: string;
+  scope?: string;
+  /** App users: the secret generation the family was issued under. */
+  generation?: number;
+}
+
+export interface RefreshToken {
+  familyId: string;
+  subject: RefreshSubject;
+  createdAt: string;
+  expiresAt: string;
+  usedAt?: string;
+}
+
+export const refreshTokenKey = (hash: string) => ({ PK: `RT#${hash}`, SK: 'RT' });
+export const refreshFamilyKey = (familyId: string) => ({ PK: `RTF#${familyId}`, SK: 'RTF' });
+const subjectPartition = (subjectId: string) => `SUBJECT#${subjectId}`;
+
+const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
+
+function putTokenPart(hash: string, t: RefreshToken): TxPart {
+  return {
+    name: 'refreshToken',
+    item: {
+      Put: {
+        TableName: tableName(),
+        Item: { ...refreshTokenKey(hash), type: 'refreshToken', ...t, ttl: epoch(t.expiresAt) },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+  };
+}
+
+/** A new family and its first token. */
+export async function createFamily(hash: string, t: RefreshToken, familyExpiresAt: string): Promise<void> {
+  await transact([
+    {
+      name: 'family',
+      item: {
+        Put: {
+          TableName: tableName(),
+          Item: {
+            ...refreshFamilyKey(t.familyId), type: 'refreshFamily', familyId: t.familyId, subject: t.subject,
+            revoked: false, createdAt: t.createdAt,
+            GSI1PK: subjectPartition(t.subject.id), GSI1SK: `RTF#${t.familyId}`, ttl: epoch(familyExpiresAt),
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        },
+      },
+    },
+    putTokenPart(hash, t),
+  ]);
+}
+
+export async function getRefreshToken(hash: string): Promise<RefreshToken | undefined> {
+  const out = await db.send(new GetCommand({ TableName: tableName(), Key: refreshTokenKey(hash), ConsistentRead: true }));
+  if (!out.Item) return undefined;
+  const { familyId, subject, createdAt, expiresAt, usedAt } = out.Item;
+  return { familyId, subject, createdAt, expiresAt, usedAt };
+}
+
+/**
+ * Mark `oldHash` used and store `next`, atomically, only if the old token is
+ * unused and its family not revoked. Throws TransactionConflict otherwise
+ * (`refreshToken:old` = reuse, `family` = revoked).
+ */
+export async function rotate(oldHash: string, nextHash: string, next: RefreshToken, now: string): Promise<void> {
+  await transact([
+    {
+      name: 'refreshToken:old',
+      item: {
+        Update: {
+          TableName: tableName(),
+          Key: refreshTokenKey(oldHash),
+          UpdateExpression: 'SET usedAt = :now',
+          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(usedAt)',
+          ExpressionAttributeValues: { ':now': now },
+        },
+      },
+    },
+    {
+      name: 'family',
+      item: {
+        ConditionCheck: {
+          TableName: tableName(),
+          Key: refreshFamilyKey(next.familyId),
+          ConditionExpression: 'attribute_exists(PK) AND revoked = :f',
+          ExpressionAttributeValues: { ':f': false },
+        },
+      },
+    },
+    putTokenPart(nextHash, next),
+  ]);
+}
+
+export async function isFamilyRevoked(familyId: string): Promise<boolean> {
+  const out = await db.send(new GetCommand({ TableName: tableName(), Key: refreshFamilyKey(familyId), ConsistentRead: true }));
+  return !out.Item || out.Item.revoked === true;
+}
+
+export async function revokeFamily(familyId: string, now: string): Promise<void> {
+  await db.send(new UpdateCommand({
+    TableName: tableName(),
+    Key: refreshFamilyKey(familyId),
+    UpdateExpression: 'SET revoked = :t, revokedAt = :now',
+    ConditionExpression: 'attribute_exists(PK)',
+    ExpressionAttributeValues: { ':t': true, ':now': now },
+  })).catch((err) => {
+    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+  });
+}
+
+/** Revoke every refresh-token family of a subject (secret reset, app user disabled). */
+export async function revokeFamiliesOf(subjectId: string, now: string): Promise<number> {
+  let key: Record<string, unknown> | undefined;
+  let count = 0;
+  do {
+    const page = await db.send(new QueryCommand({
+      TableName: tableName(),
+      IndexName: GSI.GSI1.name,
+      KeyConditionExpression: 'GSI1PK = :pk',
+      FilterExpression: 'revoked = :f',
+      ExpressionAttributeValues: { ':pk': subjectPartition(subjectId), ':f': false },
+      ExclusiveStartKey: key,
+    }));
+    for (const f of page.Items ?? []) {
+      await revokeFamily(f.familyId as string, now);
+      count++;
+    }
+    key = page.LastEvaluatedKey;
+  } while (key);
+  return count;
+}

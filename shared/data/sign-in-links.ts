@@ -1,0 +1,43 @@
+/** Single-use email sign-in links, stored by token hash with a TTL. */
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName, type TxPart } from './core.js';
+
+export interface SignInLink {
+  email: string;
+  fullName?: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export const signInLinkKey = (tokenHash: string) => ({ PK: `SIGNIN#${tokenHash}`, SK: 'SIGNIN' });
+
+export function putSignInLinkPart(tokenHash: string, link: SignInLink): TxPart {
+  return {
+    name: 'signInLink',
+    item: {
+      Put: {
+        TableName: tableName(),
+        Item: { ...signInLinkKey(tokenHash), type: 'signInLink', ...link, ttl: Math.floor(Date.parse(link.expiresAt) / 1000) },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+  };
+}
+
+/** Consume a link: delete it only if unexpired; the delete is what makes it single-use. */
+export async function consumeSignInLink(tokenHash: string, nowIso: string): Promise<SignInLink | undefined> {
+  try {
+    const out = await db.send(new DeleteCommand({
+      TableName: tableName(),
+      Key: signInLinkKey(tokenHash),
+      ConditionExpression: 'attribute_exists(PK) AND expiresAt > :now',
+      ExpressionAttributeValues: { ':now': nowIso },
+      ReturnValues: 'ALL_OLD',
+    }));
+    const i = out.Attributes;
+    return i ? { email: i.email, fullName: i.fullName, createdAt: i.createdAt, expiresAt: i.expiresAt } : undefined;
+  } catch (err) {
+    if ((err as Error).name === 'ConditionalCheckFailedException') return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,130 @@
+/** Workspaces: settings, the seat counter and the owner pointer live on one item. */
+import { BatchGetCommand, GetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { db, tableName, type TxPart } from './core.js';
+
+export interface Workspace {
+  id: string;
+  name: string;
+  defaultRole: string;
+  seatLimit: number;
+  seatsUsed: number;
+  ownerId: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export const workspaceKey = (workspaceId: string) => ({ PK: `WS#${workspaceId}`, SK: 'META' });
+
+/** Sparse GSI3 partition listing the workspaces whose seats used exceed the limit. */
+export const OVER_LIMIT_PARTITION = 'OVER_LIMIT';
+
+const toWorkspace = (i: Record<string, unknown>): Workspace => ({
+  id: i.id as string,
+  name: i.name as string,
+  defaultRole: i.defaultRole as string,
+  seatLimit: i.seatLimit as number,
+  seatsUsed: i.seatsUsed as number,
+  ownerId: i.ownerId as string,
+  createdAt: i.createdAt as string,
+  updatedAt: i.updatedAt as string,
+  version: (i.version as number | undefined) ?? 0,
+});
+
+export async function getWorkspace(workspaceId: string, consistent = false): Promise<Workspace | undefined> {
+  const out = await db.send(new GetCommand({ TableName: tableName(), Key: workspaceKey(workspaceId), ConsistentRead: consistent }));
+  return out.Item ? toWorkspace(out.Item) : undefined;
+}
+
+const overLimitAttrs = (w: Pick<Workspace, 'id' | 'seatLimit' | 'seatsUsed'>) =>
+  w.seatsUsed > w.seatLimit ? { GSI3PK: OVER_LIMIT_PARTITION, GSI3SK: `WS#${w.id}` } : {};
+
+export function putWorkspacePart(w: Workspace): TxPart {
+  return {
+    name: 'workspace',
+    item: {
+      Put: {
+        TableName: tableName(),
+        Item: { ...workspaceKey(w.id), type: 'workspace', ...w, ...overLimitAttrs(w) },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+  };
+}
+
+/**
+ * Replace the workspace item as a whole, guarded by its version (optimistic
+ * concurrency); derived attributes such as the over-limit index follow the state.
+ */
+export function replaceWorkspacePart(w: Workspace): TxPart {
+  const next = { ...w, version: w.version + 1 };
+  return {
+    name: 'workspace',
+    item: {
+      Put: {
+        TableName: tableName(),
+        Item: { ...workspaceKey(w.id), type: 'workspace', ...next, ...overLimitAttrs(next) },
+        ConditionExpression: 'attribute_exists(PK) AND version = :v',
+        ExpressionAttributeValues: { ':v': w.version },
+      },
+    },
+  };
+}
+
+/** Take one seat: fails (part `seat`) when none is free. */
+export function takeSeatPart(workspaceId: string, now: string): TxPart {
+  return {
+    name: 'seat',
+    item: {
+      Update: {
+        TableName: tableName(),
+        Key: workspaceKey(workspaceId),
+        UpdateExpression: 'SET seatsUsed = seatsUsed + :one, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(PK) AND seatsUsed < seatLimit',
+        ExpressionAttributeValues: { ':one': 1, ':now': now },
+      },
+    },
+  };
+}
+
+/** Free one seat. Never below zero. */
+export function releaseSeatPart(workspaceId: string, now: string): TxPart {
+  return {
+    name: 'seat',
+    item: {
+      Update: {
+        TableName: tableName(),
+        Key: workspaceKey(workspaceId),
+        UpdateExpression: 'SET seatsUsed = seatsUsed - :one, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(PK) AND seatsUsed > :zero',
+        ExpressionAttributeValues: { ':one': 1, ':zero': 0, ':now': now },
+      },
+    },
+  };
+}
+
+export const exampleWorkspace = (over: Partial<Workspace> = {}): Workspace => ({
+  id: 'ws_01JEXAMPLE0000000000000000',
+  name: 'Acme',
+  defaultRole: 'contributor',
+  seatLimit: 10,
+  seatsUsed: 1,
+  ownerId: 'usr_01JEXAMPLE0000000000000000',
+  createdAt: '2026-11-22T10:00:00.000Z',
+  updatedAt: '2026-11-22T10:00:00.000Z',
+  version: 0,
+  ...over,
+});
+
+export async function getWorkspacesByIds(ids: string[]): Promise<Workspace[]> {
+  const out: Workspace[] = [];
+  for (let i = 0; i < ids.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map(workspaceKey);
+    while (keys && keys.length > 0) {
+      const res: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys } } }));
+      out.push(...(res.Responses?.[tableName()] ?? []).map(toWorkspace));
+      keys = res.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined;
+    }
+  }
+  return out;
+}

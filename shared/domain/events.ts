@@ -1,0 +1,30 @@
+/** Builders for the audit event and outbox message that ride along with a change. */
+import { clock } from '../clock.js';
+import { newId } from '../ids.js';
+import { putAuditPart, type AuditEvent } from '../data/audit.js';
+import { putOutboxPart, type OutboxMessage } from '../data/outbox.js';
+import type { TxPart } from '../data/core.js';
+import type { Actor } from './access.js';
+
+export function auditPart(
+  workspaceId: string,
+  actor: Actor,
+  action: string,
+  target: AuditEvent['target'],
+  details: Record<string, unknown> = {},
+  at = clock.nowIso(),
+): TxPart {
+  return putAuditPart(workspaceId, { id: newId('evt'), at, actor, action, target, details });
+}
+
+export function emailPart(
+  template: string,
+  to: string,
+  data: Record<string, unknown>,
+  relatedKey?: OutboxMessage['relatedKey'],
+  id = newId('out'),
+): TxPart {
+  return putOutboxPart({ id, template, to, data, createdAt: clock.nowIso(), relatedKey });
+}
+
+export const SYSTEM_ACTOR: Actor = { type: 'system', id: 'roster' };

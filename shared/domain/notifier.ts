@@ -1,0 +1,24 @@
+/**
+ * Delivers outbox messages. A send failure is recorded (visible as
+ * `emailStatus: failed` on the related item) and rethrown so the stream retries
+ * the batch and, after the last retry, parks it in the dead-letter queue. The
+ * business change that queued the email is never touched.
+ */
+import { clock } from '../clock.js';
+import { getOutboxMessage, recordOutboxOutcome, type OutboxMessage } from '../data/outbox.js';
+import { render } from '../email/templates.js';
+import { sendEmail } from '../email/sender.js';
+
+export async function deliver(msg: OutboxMessage): Promise<'sent' | 'skipped'> {
+  // The stream delivers at least once: a message already sent is not sent again.
+  const current = await getOutboxMessage(msg.id);
+  if (current?.status === 'sent') return 'skipped';
+  try {
+    const providerMessageId = await sendEmail(msg.to, render(msg.template, msg.data));
+    await recordOutboxOutcome(msg, { status: 'sent', at: clock.nowIso(), providerMessageId });
+    return 'sent';
+  } catch (err) {
+    await recordOutboxOutcome(msg, { status: 'failed', at: clock.nowIso(), error: (err as Error).message });
+    throw err;
+  }
+}

@@ -1,0 +1,139 @@
+/** Workspaces: creation with its owner, settings, the seat licence, ownership transfer. */
+import { clock } from '../clock.js';
+import { config } from '../config.js';
+import { newId } from '../ids.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { transact, TransactionConflict } from '../data/core.js';
+import { getUser } from '../data/users.js';
+import { getWorkspace, putWorkspacePart, replaceWorkspacePart, type Workspace } from '../data/workspaces.js';
+import { getMember, putMemberPart, replaceMemberPart, type Member } from '../data/members.js';
+import { getCustomRole } from '../data/roles.js';
+import { auditPart } from './events.js';
+import { isBuiltInRole } from './permissions.js';
+import type { Actor } from './access.js';
+
+export interface WorkspaceView {
+  id: string;
+  name: string;
+  defaultRole: string;
+  seats: { limit: number; used: number };
+  ownerId: string;
+  createdAt: string;
+}
+
+export const viewWorkspace = (w: Workspace): WorkspaceView => ({
+  id: w.id,
+  name: w.name,
+  defaultRole: w.defaultRole,
+  seats: { limit: w.seatLimit, used: w.seatsUsed },
+  ownerId: w.ownerId,
+  createdAt: w.createdAt,
+});
+
+export async function createWorkspace(userId: string, input: { name: string; seats?: number }): Promise<WorkspaceView> {
+  const user = await getUser(userId);
+  if (!user) throw new NotFoundError('User not found.');
+  const now = clock.nowIso();
+  const ws: Workspace = {
+    id: newId('ws'), name: input.name, defaultRole: 'contributor',
+    seatLimit: input.seats ?? config.defaultSeats, seatsUsed: 1, ownerId: userId,
+    createdAt: now, updatedAt: now, version: 0,
+  };
+  const owner: Member = {
+    workspaceId: ws.id, userId, email: user.email, fullName: user.fullName, role: 'owner', status: 'active',
+    joinedAt: now, updatedAt: now, version: 0,
+  };
+  const actor: Actor = { type: 'user', id: userId };
+  await transact([
+    putWorkspacePart(ws),
+    putMemberPart(owner),
+    auditPart(ws.id, actor, 'workspace.created', { type: 'workspace', id: ws.id }, { name: ws.name, seats: ws.seatLimit }, now),
+  ]);
+  return viewWorkspace(ws);
+}
+
+export async function requireWorkspace(workspaceId: string, consistent = false): Promise<Workspace> {
+  const ws = await getWorkspace(workspaceId, consistent);
+  if (!ws) throw new NotFoundError('Workspace not found.');
+  return ws;
+}
+
+/** A role id that can be assigned in this workspace (never `owner`: ownership is transferred). */
+export async function assertAssignableRole(workspaceId: string, roleId: string): Promise<void> {
+  if (roleId === 'owner') throw new ConflictError('use_ownership_transfer', 'The owner role is only given by an ownership transfer.');
+  if (isBuiltInRole(roleId)) return;
+  if (!(await getCustomRole(workspaceId, roleId))) {
+    throw new ValidationError('Unknown role.', { role: `no role "${roleId}" in this workspace` }, 'unknown_role');
+  }
+}
+
+/** Optimistic read-modify-write of the workspace item, retried on a concurrent change. */
+export async function updateWorkspaceWith(
+  workspaceId: string,
+  change: (w: Workspace) => { next: Workspace; parts?: import('../data/core.js').TxPart[] } | undefined,
+): Promise<Workspace> {
+  for (let attempt = 0; ; attempt++) {
+    const current = await requireWorkspace(workspaceId, true);
+    const out = change(current);
+    if (!out) return current;
+    try {
+      await transact([replaceWorkspacePart(out.next), ...(out.parts ?? [])]);
+      return { ...out.next, version: current.version + 1 };
+    } catch (err) {
+      if (err instanceof TransactionConflict && err.has('workspace') && attempt < 5) continue;
+      throw err;
+    }
+  }
+}
+
+export async function updateWorkspace(workspaceId: string, actor: Actor, input: { name?: string; defaultRole?: string }): Promise<WorkspaceView> {
+  if (input.defaultRole !== undefined) await assertAssignableRole(workspaceId, input.defaultRole);
+  const now = clock.nowIso();
+  const ws = await updateWorkspaceWith(workspaceId, (w) => ({
+    next: { ...w, name: input.name ?? w.name, defaultRole: input.defaultRole ?? w.defaultRole, updatedAt: now },
+    parts: [auditPart(workspaceId, actor, 'workspace.updated', { type: 'workspace', id: workspaceId }, { ...input }, now)],
+  }));
+  return viewWorkspace(ws);
+}
+
+/**
+ * Set the licence count. Lowering it below the seats used is allowed: the workspace
+ * then enters the sparse over-limit index that reconciliation reads.
+ */
+export async function setSeatLimit(workspaceId: string, actor: Actor, seats: number): Promise<WorkspaceView> {
+  const now = clock.nowIso();
+  const ws = await updateWorkspaceWith(workspaceId, (w) => (w.seatLimit === seats ? undefined : {
+    next: { ...w, seatLimit: seats, updatedAt: now },
+    parts: [auditPart(workspaceId, actor, 'seats.changed', { type: 'workspace', id: workspaceId }, { from: w.seatLimit, to: seats, used: w.seatsUsed }, now)],
+  }));
+  return viewWorkspace(ws);
+}
+
+/** Exactly one owner at every moment: both memberships and the owner pointer change in one transaction. */
+export async function transferOwnership(workspaceId: string, actor: Actor, fromUserId: string, toUserId: string): Promise<WorkspaceView> {
+  if (fromUserId === toUserId) throw new ConflictError('already_owner', 'You already own this workspace.');
+  const nowEpoch = clock.nowEpochSeconds();
+  for (let attempt = 0; ; attempt++) {
+    const [ws, from, to] = await Promise.all([
+      requireWorkspace(workspaceId, true),
+      getMember(workspaceId, fromUserId, nowEpoch),
+      getMember(workspaceId, toUserId, nowEpoch),
+    ]);
+    if (!from || from.role !== 'owner' || ws.ownerId !== fromUserId) throw new ConflictError('not_owner', 'Only the owner can transfer ownership.');
+    if (!to || to.status === 'removed') throw new NotFoundError('Member not found.');
+    if (to.status !== 'active') throw new ConflictError('member_not_active', 'The new owner must be an active member.');
+    const now = clock.nowIso();
+    try {
+      await transact([
+        replaceWorkspacePart({ ...ws, ownerId: toUserId, updatedAt: now }),
+        replaceMemberPart({ ...from, role: 'admin', updatedAt: now }, 'member:from'),
+        replaceMemberPart({ ...to, role: 'owner', updatedAt: now }, 'member:to'),
+        auditPart(workspaceId, actor, 'ownership.transferred', { type: 'member', id: toUserId }, { from: fromUserId, to: toUserId }, now),
+      ]);
+      return viewWorkspace({ ...ws, ownerId: toUserId });
+    } catch (err) {
+      if (err instanceof TransactionConflict && attempt < 3) continue;
+      throw err;
+    }
+  }
+}

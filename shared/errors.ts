@@ -1,0 +1,87 @@
+/**
+ * The one error hierarchy. Domain code throws these; the HTTP layer turns them
+ * into the contract's `{ error: { code, message, details? } }` shape.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly statusCode: number,
+    readonly code: string,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+
+  toJSON() {
+    return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
+  }
+}
+
+export class ValidationError extends AppError {
+  constructor(message: string, fields?: Record<string, string>, code = 'validation_failed') {
+    super(400, code, message, fields ? { fields } : undefined);
+  }
+}
+
+export class UnauthenticatedError extends AppError {
+  constructor(message = 'A valid access token is required.') {
+    super(401, 'unauthenticated', message, undefined, { 'www-authenticate': 'Bearer' });
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = 'You do not have permission to do this.', code = 'forbidden') {
+    super(403, code, message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(message = 'Not found.', code = 'not_found') {
+    super(404, code, message);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(code: string, message: string, details?: Record<string, unknown>) {
+    super(409, code, message, details);
+  }
+}
+
+export class GoneError extends AppError {
+  constructor(code: string, message: string) {
+    super(410, code, message);
+  }
+}
+
+export class UnprocessableError extends AppError {
+  constructor(code: string, message: string, details?: Record<string, unknown>) {
+    super(422, code, message, details);
+  }
+}
+
+export class RateLimitedError extends AppError {
+  constructor(retryAfterSeconds: number) {
+    super(429, 'rate_limited', 'Too many requests; try again later.', { retryAfterSeconds }, {
+      'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
+    });
+  }
+}
+
+/** RFC 6749 §5.2 errors for the OAuth endpoints, which do not use the contract's envelope. */
+export class OAuthError extends Error {
+  constructor(
+    readonly error: 'invalid_client' | 'invalid_grant' | 'invalid_request' | 'invalid_scope' | 'unsupported_grant_type' | 'unauthorized_client',
+    readonly description: string,
+    readonly statusCode = error === 'invalid_client' ? 401 : 400,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(description);
+    this.name = 'OAuthError';
+  }
+
+  toJSON() {
+    return { error: this.error, error_description: this.description };
+  }
+}

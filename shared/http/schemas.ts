@@ -1,0 +1,102 @@
+/**
+ * Request schemas (zod). They validate requests and generate /openapi.json, so the
+ * contract and the checks cannot drift apart.
+ */
+import { z } from 'zod';
+import { ACCESS_TYPE_NAMES, PERMISSIONS } from '../domain/permissions.js';
+
+export const email = z.string().trim().toLowerCase().pipe(z.email({ message: 'must be a valid email address' }).max(254));
+export const fullName = z.string().trim().min(1).max(200);
+const name = z.string().trim().min(1).max(200);
+const roleId = z.string().trim().min(1).max(64);
+const memberRef = z.string().trim().min(1).max(254);
+
+export const pagination = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().min(1).max(2048).optional(),
+});
+
+// ---- sign-in ------------------------------------------------------------------
+export const requestEmailLinkBody = z.object({ email, fullName: fullName.optional() }).strict();
+export const updateMeBody = z.object({ fullName }).strict();
+
+// ---- OAuth (RFC 6749 field names) ---------------------------------------------
+export const tokenRequestBody = z.object({
+  grant_type: z.string().min(1).max(100),
+  client_id: z.string().max(200).optional(),
+  client_secret: z.string().max(200).optional(),
+  scope: z.string().max(1000).optional(),
+  refresh_token: z.string().max(500).optional(),
+});
+export const revokeRequestBody = z.object({
+  token: z.string().min(1).max(2000),
+  token_type_hint: z.string().max(50).optional(),
+  client_id: z.string().max(200).optional(),
+  client_secret: z.string().max(200).optional(),
+});
+
+// ---- workspaces ---------------------------------------------------------------
+export const seats = z.number().int().min(1).max(1_000_000);
+export const createWorkspaceBody = z.object({ name, seats: seats.optional() }).strict();
+export const updateWorkspaceBody = z.object({ name: name.optional(), defaultRole: roleId.optional() }).strict()
+  .refine((b) => b.name !== undefined || b.defaultRole !== undefined, { message: 'name or defaultRole is required' });
+export const updateSubscriptionBody = z.object({ seats }).strict();
+export const transferOwnershipBody = z.object({ userId: z.string().trim().min(1).max(64) }).strict();
+
+// ---- roles --------------------------------------------------------------------
+const permissionList = z.array(z.enum(PERMISSIONS)).max(PERMISSIONS.length);
+export const createRoleBody = z.object({ name, permissions: permissionList }).strict();
+export const updateRoleBody = z.object({ name: name.optional(), permissions: permissionList.optional() }).strict();
+
+// ---- members ------------------------------------------------------------------
+export const memberStatus = z.enum(['active', 'suspended', 'deactivated', 'removed']);
+export const listMembersQuery = pagination.extend({ status: memberStatus.optional(), role: roleId.optional() });
+export const updateMemberBody = z.object({ role: roleId }).strict();
+export const removeMemberBody = z.object({ reassignTo: z.string().trim().min(1).max(64).optional() }).strict();
+export const removeMemberQuery = z.object({ purge: z.enum(['true', 'false']).optional() });
+
+// ---- invitations --------------------------------------------------------------
+export const inviteBody = z.object({
+  emails: z.union([z.array(z.string().max(320)).min(1).max(100), z.string().min(1).max(100 * 320)]),
+  role: roleId.optional(),
+  expiresInDays: z.number().int().min(1).max(30).optional(),
+}).strict();
+export const acceptInvitationBody = z.object({ fullName: fullName.optional() }).strict();
+
+// ---- application users --------------------------------------------------------
+export const accessType = z.enum(ACCESS_TYPE_NAMES as [string, ...string[]]);
+export const createAppUserBody = z.object({ name, accessType }).strict();
+export const updateAppUserBody = z.object({ name: name.optional(), accessType: accessType.optional() }).strict();
+export const resetSecretBody = z.object({ previousSecretExpiresInSeconds: z.number().int().min(0).max(86_400).optional() }).strict();
+
+// ---- integrations -------------------------------------------------------------
+export const createIntegrationBody = z.object({
+  name,
+  kind: z.string().trim().min(1).max(100).optional(),
+  config: z.record(z.string(), z.unknown()).optional(),
+}).strict();
+export const updateIntegrationBody = z.object({
+  name: name.optional(),
+  kind: z.string().trim().min(1).max(100).optional(),
+  config: z.record(z.string(), z.unknown()).optional(),
+}).strict();
+export const shareIntegrationBody = z.object({
+  owners: z.array(memberRef).min(1).max(500),
+  users: z.array(memberRef).max(500),
+  notify: z.boolean().optional(),
+}).strict();
+
+// ---- marketplace apps ---------------------------------------------------------
+export const installAppBody = z.object({
+  audience: z.enum(['me', 'all', 'specific']),
+  users: z.array(memberRef).max(500).optional(),
+  notify: z.boolean().optional(),
+  acceptPermissions: z.literal(true),
+}).strict();
+export const updateAppUsersBody = z.object({
+  add: z.array(memberRef).max(500).optional(),
+  remove: z.array(memberRef).max(500).optional(),
+  notify: z.boolean().optional(),
+}).strict();
+
+export const localClockBody = z.object({ advanceSeconds: z.number().int().min(0).max(10 * 365 * 24 * 3600) }).strict();
