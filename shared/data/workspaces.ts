@@ -71,7 +71,13 @@ export function replaceWorkspacePart(w: Workspace): TxPart {
   };
 }
 
-/** Take one seat: fails (part `seat`) when none is free. */
+/**
+ * Take one seat: fails (part `seat`) when none is free. Counter updates bump the
+ * version too, so a concurrent whole-item replace (replaceWorkspacePart) cannot
+ * write back a stale count. They never push a workspace over its limit, so the
+ * over-limit index is only entered through replaceWorkspacePart (a lowered limit);
+ * an entry may outlive the excess (a seat freed since) and reconciliation clears it.
+ */
 export function takeSeatPart(workspaceId: string, now: string): TxPart {
   return {
     name: 'seat',
@@ -79,7 +85,7 @@ export function takeSeatPart(workspaceId: string, now: string): TxPart {
       Update: {
         TableName: tableName(),
         Key: workspaceKey(workspaceId),
-        UpdateExpression: 'SET seatsUsed = seatsUsed + :one, updatedAt = :now',
+        UpdateExpression: 'SET seatsUsed = seatsUsed + :one, version = version + :one, updatedAt = :now',
         ConditionExpression: 'attribute_exists(PK) AND seatsUsed < seatLimit',
         ExpressionAttributeValues: { ':one': 1, ':now': now },
       },
@@ -95,7 +101,7 @@ export function releaseSeatPart(workspaceId: string, now: string): TxPart {
       Update: {
         TableName: tableName(),
         Key: workspaceKey(workspaceId),
-        UpdateExpression: 'SET seatsUsed = seatsUsed - :one, updatedAt = :now',
+        UpdateExpression: 'SET seatsUsed = seatsUsed - :one, version = version + :one, updatedAt = :now',
         ConditionExpression: 'attribute_exists(PK) AND seatsUsed > :zero',
         ExpressionAttributeValues: { ':one': 1, ':zero': 0, ':now': now },
       },
