@@ -1,8 +1,13 @@
 /**
  * The one middleware stack. A handler declares its operation (which brings its
- * route: schema, auth, permission) and a plain async core; everything else —
- * header normalisation, body parsing, validation, authentication, authorization,
- * error mapping, security headers, request id, structured logs — happens here.
+ * route: schemas, auth, permission) and a plain async core; the stack does the rest,
+ * in this order:
+ *
+ *   request log → security headers → error mapper → header normaliser →
+ *   body parser → zod validation → authentication + authorization → core
+ *
+ * (middy runs `onError`/`after` in reverse, so the error mapper shapes an error
+ * first, the security headers are then added to it, and the log line comes last.)
  */
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
@@ -11,7 +16,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { z, ZodError, type ZodType } from 'zod';
 import { config } from '../config.js';
 import { AppError, NotFoundError, OAuthError, UnauthenticatedError, ValidationError } from '../errors.js';
-import { verifyAccessToken, type Principal } from '../auth/access-tokens.js';
+import { verifyAccessToken } from '../auth/access-tokens.js';
 import { resolveAccess, type Access } from '../domain/access.js';
 import { logger } from '../logger.js';
 import { routeFor, type Operation, type RouteDef, type RouteFor } from './routes.js';
@@ -26,7 +31,7 @@ export interface Request<R extends RouteDef> {
   headers: Record<string, string | undefined>;
   /** Present on authenticated routes; on 'optional-user' routes only when a token was sent. */
   access: R extends { auth: 'none' | 'optional-user' } ? Access | undefined : Access;
-  /** Raw body as received (after base64 decoding), for handlers that must see it. */
+  /** Raw body as received (after base64 decoding). */
   rawBody: string;
   requestId: string;
   /** Did the request come as an HTML form post? */
@@ -35,39 +40,159 @@ export interface Request<R extends RouteDef> {
 
 export type Core<Op extends Operation> = (req: Request<RouteFor<Op>>) => Promise<HttpResult>;
 
+type Event = APIGatewayProxyEventV2;
+type Result = APIGatewayProxyStructuredResultV2;
+
+/** What the stack learns about a request on its way to the core. */
+interface Parsed {
+  params: Record<string, string>;
+  raw: string;
+  isForm: boolean;
+  bodyValue?: unknown;
+  body?: unknown;
+  query?: unknown;
+  access?: Access;
+  startedAt: number;
+}
+
+type Middleware = middy.MiddlewareObj<Event, Result, Error, Context>;
+// Per-request state, keyed by the event object (local mode serves requests concurrently in one process).
+const states = new WeakMap<Event, Parsed>();
+const state = (request: middy.Request<Event, Result, Error, Context>) => states.get(request.event)!;
+
 const JSON_CSP = "default-src 'none'; frame-ancestors 'none'";
 const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const BASE_HEADERS = { 'cache-control': 'no-store' };
+
+// ---- the middlewares ----------------------------------------------------------
+
+/** One structured line per request: route pattern, status, principal, duration — never the raw path. */
+const requestLog = (route: RouteDef): Middleware => {
+  const log = (request: middy.Request<Event, Result, Error, Context>) => {
+    const parsed = state(request);
+    const p = parsed?.access?.principal;
+    logger.info('request', {
+      operation: route.operation,
+      route: `${route.method} ${route.path}`,
+      statusCode: request.response?.statusCode,
+      principalId: p ? (p.type === 'user' ? p.userId : p.clientId) : undefined,
+      durationMs: parsed ? Math.round(performance.now() - parsed.startedAt) : undefined,
+    });
+  };
+  return {
+    before: (request) => {
+      states.set(request.event, { params: {}, raw: '', isForm: false, startedAt: performance.now() });
+    },
+    after: log,
+    onError: log,
+  };
+};
+
+function toOAuthError(err: unknown): OAuthError | undefined {
+  if (err instanceof OAuthError) return err;
+  if (err instanceof ValidationError) return new OAuthError('invalid_request', err.message);
+  if (err instanceof AppError && err.statusCode === 415) return new OAuthError('invalid_request', err.message);
+  return undefined;
+}
+
+/** Typed errors → the contract's shape (or RFC 6749 §5.2 on OAuth routes); anything else → a bare 500. */
+const errorMapper = (route: RouteDef): Middleware => ({
+  onError: (request) => {
+    const err = request.error;
+    const requestId = request.context.awsRequestId;
+    const headers = { ...BASE_HEADERS, 'content-type': 'application/json', 'x-request-id': requestId, 'content-security-policy': JSON_CSP };
+    const oauth = route.oauth ? toOAuthError(err) : undefined;
+    if (oauth) {
+      request.response = { statusCode: oauth.statusCode, headers: { ...headers, pragma: 'no-cache', ...oauth.headers }, body: JSON.stringify(oauth.toJSON()) };
+    } else if (err instanceof AppError) {
+      request.response = { statusCode: err.statusCode, headers: { ...headers, ...err.headers }, body: JSON.stringify(err.toJSON()) };
+    } else {
+      logger.error('unhandled error', { operation: route.operation, error: err as Error });
+      request.response = {
+        statusCode: 500,
+        headers,
+        body: JSON.stringify({ error: { code: 'internal_error', message: 'Something went wrong on our side.', details: { requestId } } }),
+      };
+    }
+  },
+});
+
+/** Path parameters are opaque strings; anything odd simply names nothing. */
+const pathParams: Middleware = {
+  before: (request) => {
+    const out: Record<string, string> = {};
+    for (const [k, v] of Object.entries(request.event.pathParameters ?? {})) {
+      if (v === undefined || v.length === 0 || v.length > 512) throw new NotFoundError();
+      out[k] = v;
+    }
+    state(request).params = out;
+  },
+};
+
+/** JSON bodies (and form posts where a page or the OAuth endpoints take them), with a size cap. */
+const bodyParser = (route: RouteDef): Middleware => ({
+  before: (request) => {
+    const { event } = request;
+    const parsed = state(request);
+    const raw = event.body === undefined || event.body === null
+      ? ''
+      : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    if (Buffer.byteLength(raw, 'utf8') > config.maxBodyBytes) {
+      throw new AppError(413, 'payload_too_large', `The request body exceeds ${config.maxBodyBytes} bytes.`);
+    }
+    parsed.raw = raw;
+    if (raw.trim() === '') return;
+    const contentType = (event.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    if (contentType === 'application/x-www-form-urlencoded') {
+      // Forms only where our own pages post them or RFC 6749 wants them (no cookies anywhere: no CSRF surface).
+      if (!route.oauth && route.auth !== 'none' && route.auth !== 'optional-user') {
+        throw new AppError(415, 'unsupported_media_type', 'Send the body as application/json.');
+      }
+      parsed.bodyValue = Object.fromEntries(new URLSearchParams(raw));
+      parsed.isForm = true;
+      return;
+    }
+    if (contentType !== '' && contentType !== 'application/json' && !contentType.endsWith('+json')) {
+      throw new AppError(415, 'unsupported_media_type', 'Send the body as application/json.');
+    }
+    try {
+      parsed.bodyValue = JSON.parse(raw);
+    } catch {
+      throw new ValidationError('The request body is not valid JSON.', undefined, 'malformed_json');
+    }
+  },
+});
 
 function zodFields(err: ZodError, prefix: string): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const issue of err.issues) {
-    const key = [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || prefix;
+    const key = [prefix, ...issue.path.map(String)].filter(Boolean).join('.') || prefix || 'body';
     fields[key] ??= issue.message;
   }
   return fields;
 }
 
-function parseBody(route: RouteDef, event: APIGatewayProxyEventV2): { value: unknown; raw: string; isForm: boolean } {
-  const raw = event.body === undefined || event.body === null
-    ? ''
-    : event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
-  if (Buffer.byteLength(raw, 'utf8') > config.maxBodyBytes) {
-    throw new AppError(413, 'payload_too_large', `The request body exceeds ${config.maxBodyBytes} bytes.`);
-  }
-  const contentType = (event.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (raw.trim() === '') return { value: undefined, raw, isForm: false };
-  if (contentType === 'application/x-www-form-urlencoded') {
-    return { value: Object.fromEntries(new URLSearchParams(raw)), raw, isForm: true };
-  }
-  if (contentType !== '' && contentType !== 'application/json' && !contentType.endsWith('+json')) {
-    throw new AppError(415, 'unsupported_media_type', 'Send the body as application/json.');
-  }
-  try {
-    return { value: JSON.parse(raw), raw, isForm: false };
-  } catch {
-    throw new ValidationError('The request body is not valid JSON.', undefined, 'malformed_json');
-  }
-}
+/** zod validation of the body and query string against the route's schemas. */
+const validator = (route: RouteDef): Middleware => ({
+  before: (request) => {
+    const parsed = state(request);
+    if (route.body) {
+      const input = parsed.bodyValue === undefined && route.bodyOptional ? {} : parsed.bodyValue;
+      if (input === undefined) throw new ValidationError('A JSON request body is required.', { body: 'required' });
+      const r = route.body.safeParse(input);
+      if (!r.success) throw new ValidationError('The request body is not valid.', zodFields(r.error, ''));
+      parsed.body = r.data;
+    }
+    const query = request.event.queryStringParameters ?? {};
+    if (route.query) {
+      const r = route.query.safeParse(query);
+      if (!r.success) throw new ValidationError('The query string is not valid.', zodFields(r.error, 'query'));
+      parsed.query = r.data;
+    } else {
+      parsed.query = query;
+    }
+  },
+});
 
 function bearerToken(headers: Record<string, string | undefined>): string | undefined {
   const h = headers.authorization;
@@ -77,32 +202,32 @@ function bearerToken(headers: Record<string, string | undefined>): string | unde
   return m[1];
 }
 
-function toOAuthError(err: unknown): OAuthError | undefined {
-  if (err instanceof OAuthError) return err;
-  if (err instanceof ValidationError) return new OAuthError('invalid_request', err.message);
-  if (err instanceof AppError && err.statusCode === 415) return new OAuthError('invalid_request', err.message);
-  return undefined;
-}
+/** Verifies the bearer token and resolves what the caller may do here (shared/domain/access.ts). */
+const authenticator = (route: RouteDef): Middleware => ({
+  before: async (request) => {
+    if (route.auth === 'none') return;
+    const token = bearerToken(request.event.headers as Record<string, string | undefined>);
+    if (!token) {
+      if (route.auth === 'optional-user') return;
+      throw new UnauthenticatedError();
+    }
+    const principal = await verifyAccessToken(token);
+    state(request).access = await resolveAccess(route, principal, state(request).params.ws);
+  },
+});
 
-function errorResponse(route: RouteDef | undefined, err: unknown, requestId: string): APIGatewayProxyStructuredResultV2 {
-  const base = { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-request-id': requestId };
-  if (route?.oauth) {
-    const oe = toOAuthError(err);
-    if (oe) return { statusCode: oe.statusCode, headers: { ...base, pragma: 'no-cache', ...oe.headers }, body: JSON.stringify(oe.toJSON()) };
-  }
-  if (err instanceof AppError) {
-    return { statusCode: err.statusCode, headers: { ...base, ...err.headers }, body: JSON.stringify(err.toJSON()) };
-  }
-  logger.error('unhandled error', { operation: route?.operation, error: err as Error });
-  return {
-    statusCode: 500,
-    headers: base,
-    body: JSON.stringify({ error: { code: 'internal_error', message: 'Something went wrong on our side.', details: { requestId } } }),
-  };
-}
+/** Our own CSP: pages may post forms to us and use inline styles; JSON gets nothing. */
+const contentSecurityPolicy: Middleware = {
+  after: (request) => {
+    const res = request.response;
+    if (!res) return;
+    const isHtml = String(res.headers?.['content-type'] ?? '').includes('text/html');
+    res.headers = { 'content-security-policy': isHtml ? HTML_CSP : JSON_CSP, ...res.headers };
+  },
+};
 
-function toResponse(result: HttpResult, requestId: string): APIGatewayProxyStructuredResultV2 {
-  const headers: Record<string, string> = { 'cache-control': 'no-store', 'x-request-id': requestId, ...result.headers };
+function toResponse(result: HttpResult, requestId: string): Result {
+  const headers: Record<string, string> = { ...BASE_HEADERS, 'x-request-id': requestId, ...result.headers };
   if (result.raw !== undefined) {
     headers['content-type'] = result.contentType ?? 'text/plain; charset=utf-8';
     if (Buffer.isBuffer(result.raw)) {
@@ -115,83 +240,33 @@ function toResponse(result: HttpResult, requestId: string): APIGatewayProxyStruc
   return { statusCode: result.statusCode, headers, body: JSON.stringify(result.body) };
 }
 
-/** Path parameters are opaque strings; anything odd simply names nothing. */
-function checkParams(params: Record<string, string | undefined>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(params)) {
-    if (v === undefined || v.length === 0 || v.length > 512) throw new NotFoundError();
-    out[k] = v;
-  }
-  return out;
-}
+// ---- the factory -------------------------------------------------------------
 
 export function httpHandler<Op extends Operation>(operation: Op, core: Core<Op>) {
   const route = routeFor(operation) as RouteDef;
-
-  const run = async (event: APIGatewayProxyEventV2, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
-    const requestId = context.awsRequestId;
-    const started = performance.now();
-    let statusCode = 500;
-    let principalId: string | undefined;
-    try {
-      const headers = event.headers as Record<string, string | undefined>;
-      const params = checkParams(event.pathParameters ?? {});
-      const parsed = parseBody(route, event);
-      if (parsed.isForm && !route.oauth && !(route.auth === 'none' || route.auth === 'optional-user')) {
-        // Forms are accepted only where our own pages post them (no cookies, so no CSRF surface).
-        throw new AppError(415, 'unsupported_media_type', 'Send the body as application/json.');
-      }
-
-      let body: unknown = undefined;
-      if (route.body) {
-        const input = parsed.value === undefined && route.bodyOptional ? {} : parsed.value;
-        if (input === undefined) throw new ValidationError('A JSON request body is required.', { body: 'required' });
-        const r = route.body.safeParse(input);
-        if (!r.success) throw new ValidationError('The request body is not valid.', zodFields(r.error, ''));
-        body = r.data;
-      }
-      let query: unknown = event.queryStringParameters ?? {};
-      if (route.query) {
-        const r = route.query.safeParse(event.queryStringParameters ?? {});
-        if (!r.success) throw new ValidationError('The query string is not valid.', zodFields(r.error, 'query'));
-        query = r.data;
-      }
-
-      let access: Access | undefined;
-      const token = route.auth === 'none' ? undefined : bearerToken(headers);
-      if (route.auth === 'user' || route.auth === 'any') {
-        if (!token) throw new UnauthenticatedError();
-      }
-      if (token) {
-        const principal: Principal = await verifyAccessToken(token);
-        principalId = principal.type === 'user' ? principal.userId : principal.clientId;
-        access = await resolveAccess(route, principal, params.ws);
-      }
-
-      const result = await core({
-        body, query, params, headers, access, rawBody: parsed.raw, requestId, isForm: parsed.isForm,
-      } as unknown as Request<RouteFor<Op>>);
-      const response = toResponse(result, requestId);
-      const isHtml = String(response.headers?.['content-type'] ?? '').includes('text/html');
-      response.headers = { 'content-security-policy': isHtml ? HTML_CSP : JSON_CSP, ...response.headers };
-      statusCode = response.statusCode ?? 200;
-      return response;
-    } catch (err) {
-      const response = errorResponse(route, err, requestId);
-      response.headers = { 'content-security-policy': JSON_CSP, ...response.headers };
-      statusCode = response.statusCode ?? 500;
-      return response;
-    } finally {
-      // Route pattern, never the raw path: paths can carry tokens.
-      logger.info('request', {
-        operation, route: `${route.method} ${route.path}`, statusCode, principalId,
-        durationMs: Math.round(performance.now() - started),
-      });
-    }
-  };
-
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>()
-    .use(httpHeaderNormalizer())
+  const handler = middy<Event, Result, Error, Context>()
+    .use(requestLog(route))
     .use(httpSecurityHeaders({ contentSecurityPolicy: false, poweredBy: { server: '' } } as never))
-    .handler(run);
+    .use(errorMapper(route))
+    .use(contentSecurityPolicy)
+    .use(httpHeaderNormalizer())
+    .use(pathParams)
+    .use(bodyParser(route))
+    .use(validator(route))
+    .use(authenticator(route))
+    .handler(async (event, context) => {
+      const parsed = states.get(event)!;
+      const result = await core({
+        body: parsed.body,
+        query: parsed.query,
+        params: parsed.params,
+        headers: event.headers as Record<string, string | undefined>,
+        access: parsed.access,
+        rawBody: parsed.raw,
+        requestId: context.awsRequestId,
+        isForm: parsed.isForm,
+      } as unknown as Request<RouteFor<Op>>);
+      return toResponse(result, context.awsRequestId);
+    });
+  return handler;
 }
