@@ -1,0 +1,69 @@
+/** Workspace settings, ownership transfer (exactly one owner), and PATCH /me. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, uniqueEmail, type Harness } from '../support/harness.js';
+import { createWorkspace, signIn } from '../support/given.js';
+import { seedMember } from '../support/seed.js';
+import { getMember } from '../../shared/data/members.js';
+import { getWorkspace } from '../../shared/data/workspaces.js';
+
+let h: Harness;
+beforeAll(async () => { h = await startHarness(); });
+afterAll(async () => { await h.runtime.stop(); });
+
+describe('ownership transfer', () => {
+  it('makes the target owner and the old owner admin, atomically; only the owner may do it', async () => {
+    const owner = await signIn(h, uniqueEmail('owner'));
+    const ws = await createWorkspace(h, owner, 'Transfer');
+    const m = await seedMember(ws, { role: 'admin' });
+    const admin = await signIn(h, m.email);
+
+    const byAdmin = await h.request('POST', `/workspaces/${ws}/ownership-transfer`, { token: admin.token, body: { userId: owner.userId } });
+    expect(byAdmin.status).toBe(403);
+
+    const r = await h.request('POST', `/workspaces/${ws}/ownership-transfer`, { token: owner.token, body: { userId: m.userId } });
+    expect(r.status).toBe(200);
+    expect(r.json.ownerId).toBe(m.userId);
+    const now = Math.floor(Date.now() / 1000);
+    expect((await getMember(ws, m.userId, now))!.role).toBe('owner');
+    expect((await getMember(ws, owner.userId, now))!.role).toBe('admin');
+    const audit = await h.request('GET', `/workspaces/${ws}/audit-events`, { token: admin.token });
+    expect(audit.json.items[0]).toMatchObject({ action: 'ownership.transferred', details: { from: owner.userId, to: m.userId } });
+  });
+
+  it('refuses inactive targets and non-members', async () => {
+    const owner = await signIn(h, uniqueEmail('owner'));
+    const ws = await createWorkspace(h, owner, 'Picky');
+    const suspended = await seedMember(ws, { status: 'suspended' });
+    const r = await h.request('POST', `/workspaces/${ws}/ownership-transfer`, { token: owner.token, body: { userId: suspended.userId } });
+    expect(r.status).toBe(409);
+    expect(r.json.error.code).toBe('member_not_active');
+    const stranger = await h.request('POST', `/workspaces/${ws}/ownership-transfer`, { token: owner.token, body: { userId: 'usr_01JNOBODY000000000000000000' } });
+    expect(stranger.status).toBe(404);
+  });
+
+  it('concurrent transfers to different members leave exactly one owner', async () => {
+    const owner = await signIn(h, uniqueEmail('owner'));
+    const ws = await createWorkspace(h, owner, 'Race');
+    const targets = await Promise.all([1, 2, 3, 4, 5].map(() => seedMember(ws, { role: 'admin' })));
+    const results = await Promise.all(targets.map((t) =>
+      h.request('POST', `/workspaces/${ws}/ownership-transfer`, { token: owner.token, body: { userId: t.userId } })));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(1);
+    const now = Math.floor(Date.now() / 1000);
+    const roles = await Promise.all([owner.userId, ...targets.map((t) => t.userId)].map(async (u) => (await getMember(ws, u, now))!.role));
+    expect(roles.filter((r) => r === 'owner')).toHaveLength(1);
+    const w = await getWorkspace(ws, true);
+    expect((await getMember(ws, w!.ownerId, now))!.role).toBe('owner');
+  });
+});
+
+describe('PATCH /me', () => {
+  it('renames the user and the name shown on their memberships', async () => {
+    const p = await signIn(h, uniqueEmail('renamer'), 'Old Name');
+    const ws = await createWorkspace(h, p, 'Mine');
+    const r = await h.request('PATCH', '/me', { token: p.token, body: { fullName: '  New Name ' } });
+    expect(r.status).toBe(200);
+    expect(r.json.user.fullName).toBe('New Name');
+    expect((await getMember(ws, p.userId, Math.floor(Date.now() / 1000)))!.fullName).toBe('New Name');
+    expect((await h.request('PATCH', '/me', { token: p.token, body: { fullName: '' } })).status).toBe(400);
+  });
+});
