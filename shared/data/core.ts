@@ -52,6 +52,26 @@ export async function transact(parts: TxPart[], opts: { token?: string } = {}): 
   }
 }
 
+/**
+ * Optimistic concurrency: run `attempt` (read, plan, transact) again when a
+ * concurrent writer wins, with a short jittered back-off so contenders spread out.
+ * After the last attempt the TransactionConflict propagates (the API answers 409).
+ */
+export async function retryOnConflict<T>(
+  attempt: (n: number) => Promise<T>,
+  opts: { attempts?: number; retryIf?: (err: TransactionConflict) => boolean } = {},
+): Promise<T> {
+  const attempts = opts.attempts ?? 8;
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt(n);
+    } catch (err) {
+      if (!(err instanceof TransactionConflict) || n >= attempts || (opts.retryIf && !opts.retryIf(err))) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 10 * 2 ** n)));
+    }
+  }
+}
+
 export const isConditionFailure = (err: unknown): err is ConditionalCheckFailedException =>
   err instanceof ConditionalCheckFailedException;
 
