@@ -1,6 +1,9 @@
 import { httpHandler } from '../shared/http/handler.js';
 import { ok } from '../shared/http/responses.js';
-import { grantToken } from '../shared/domain/oauth.js';
+import { assertNoRepeatedParameters, grantToken, readClientCredentials } from '../shared/domain/oauth.js';
 
-export const handler = httpHandler('issueToken', async ({ body }) =>
-  ok(await grantToken(body), { 'cache-control': 'no-store', pragma: 'no-cache' }));
+export const handler = httpHandler('issueToken', async ({ body, headers, rawBody, isForm }) => {
+  if (isForm) assertNoRepeatedParameters(rawBody);
+  const session = await grantToken(body, readClientCredentials(headers.authorization, body));
+  return ok(session, { 'cache-control': 'no-store', pragma: 'no-cache' });
+});

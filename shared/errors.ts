@@ -72,7 +72,8 @@ export class RateLimitedError extends AppError {
 /** RFC 6749 §5.2 errors for the OAuth endpoints, which do not use the contract's envelope. */
 export class OAuthError extends Error {
   constructor(
-    readonly error: 'invalid_client' | 'invalid_grant' | 'invalid_request' | 'invalid_scope' | 'unsupported_grant_type' | 'unauthorized_client',
+    // slow_down: the token-endpoint error registered by RFC 8628 §7.3, used with 429 for throttled client authentication.
+    readonly error: 'invalid_client' | 'invalid_grant' | 'invalid_request' | 'invalid_scope' | 'unsupported_grant_type' | 'unauthorized_client' | 'slow_down',
     readonly description: string,
     readonly statusCode = error === 'invalid_client' ? 401 : 400,
     readonly headers: Record<string, string> = {},

@@ -16,7 +16,6 @@ export function discoveryDocument() {
     scopes_supported: [...SCOPES],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['ES256'],
-    token_endpoint_auth_signing_alg_values_supported: ['ES256'],
     service_documentation: `${base}/openapi.json`,
   };
 }

@@ -1,10 +1,12 @@
 /**
  * Application users (OAuth clients). The item is keyed by client id alone, so the
  * token endpoint and the token check each need one GetItem; GSI1 lists a
- * workspace's app users.
+ * workspace's active app users (a disabled one leaves the index, so the list
+ * needs no filter and pages stay full).
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName } from './core.js';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName, decodeCursor, encodeCursor, stripKeys, type Page, type TxPart } from './core.js';
+import { GSI } from './table.js';
 
 export interface AppUser {
   clientId: string;
@@ -16,20 +18,100 @@ export interface AppUser {
   createdAt: string;
   createdBy: string;
   updatedAt: string;
+  disabledAt?: string;
   /** Bumped by each secret reset; access tokens carry the generation they were issued under. */
   generation: number;
   secretHash: string;
   previousSecretHash?: string;
   previousSecretExpiresAt?: string;
+  /** Set after a flood of failed client authentications: until then even the right secret is refused. */
+  authLockedUntil?: string;
   version: number;
 }
 
 export const appUserKey = (clientId: string) => ({ PK: `APP#${clientId}`, SK: 'APP' });
 export const workspaceAppUsersPartition = (workspaceId: string) => `WS#${workspaceId}#APPS`;
 
+function appUserItem(a: AppUser) {
+  const listed = a.status === 'active'
+    ? { GSI1PK: workspaceAppUsersPartition(a.workspaceId), GSI1SK: `APP#${a.clientId}` }
+    : {};
+  return { ...appUserKey(a.clientId), type: 'appUser', ...a, ...listed };
+}
+
+const toAppUser = (item: Record<string, unknown>): AppUser => stripKeys(item) as unknown as AppUser;
+
 export async function getAppUser(clientId: string, consistent = false): Promise<AppUser | undefined> {
   const out = await db.send(new GetCommand({ TableName: tableName(), Key: appUserKey(clientId), ConsistentRead: consistent }));
-  if (!out.Item) return undefined;
-  const { PK: _a, SK: _b, GSI1PK: _c, GSI1SK: _d, type: _e, ...rest } = out.Item;
-  return rest as AppUser;
+  return out.Item ? toAppUser(out.Item) : undefined;
 }
+
+/** A new app user; fails (part `appUser`) if the client id exists. */
+export function putAppUserPart(a: AppUser): TxPart {
+  return {
+    name: 'appUser',
+    item: { Put: { TableName: tableName(), Item: appUserItem({ ...a, version: 0 }), ConditionExpression: 'attribute_not_exists(PK)' } },
+  };
+}
+
+/** Replace the app user as a whole, guarded by its version (optimistic concurrency). */
+export function replaceAppUserPart(a: AppUser): TxPart {
+  return {
+    name: 'appUser',
+    item: {
+      Put: {
+        TableName: tableName(),
+        Item: appUserItem({ ...a, version: a.version + 1 }),
+        ConditionExpression: 'attribute_exists(PK) AND version = :v',
+        ExpressionAttributeValues: { ':v': a.version },
+      },
+    },
+  };
+}
+
+/**
+ * Refuse every authentication of this client until `until`. A single attribute
+ * update without a version bump: it must not make a concurrent admin edit fail,
+ * and an admin edit that overwrites it merely ends the lock early.
+ */
+export async function lockClientAuth(clientId: string, until: string): Promise<void> {
+  await db.send(new UpdateCommand({
+    TableName: tableName(),
+    Key: appUserKey(clientId),
+    UpdateExpression: 'SET authLockedUntil = :until',
+    ConditionExpression: 'attribute_exists(PK)',
+    ExpressionAttributeValues: { ':until': until },
+  })).catch((err) => {
+    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+  });
+}
+
+/** A workspace's active app users, oldest first (client ids are ULIDs). */
+export async function listAppUsersOfWorkspace(workspaceId: string, limit: number, cursor: string | undefined): Promise<Page<AppUser>> {
+  const scope = `app-users:${workspaceId}`;
+  const out = await db.send(new QueryCommand({
+    TableName: tableName(),
+    IndexName: GSI.GSI1.name,
+    KeyConditionExpression: 'GSI1PK = :pk',
+    ExpressionAttributeValues: { ':pk': workspaceAppUsersPartition(workspaceId) },
+    Limit: limit,
+    ExclusiveStartKey: await decodeCursor(scope, cursor),
+  }));
+  return { items: (out.Items ?? []).map(toAppUser), nextCursor: await encodeCursor(scope, out.LastEvaluatedKey) };
+}
+
+export const exampleAppUser = (over: Partial<AppUser> = {}): AppUser => ({
+  clientId: 'app_01JEXAMPLE0000000000000000',
+  workspaceId: 'ws_01JEXAMPLE0000000000000000',
+  name: 'Report Export API',
+  accessType: 'ObjectRead',
+  scopes: ['members:read', 'integrations:read', 'apps:read'],
+  status: 'active',
+  createdAt: '2026-11-22T10:00:00.000Z',
+  createdBy: 'usr_01JEXAMPLE0000000000000000',
+  updatedAt: '2026-11-22T10:00:00.000Z',
+  generation: 0,
+  secretHash: 'hmac-sha256-of-the-secret',
+  version: 0,
+  ...over,
+});

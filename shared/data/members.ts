@@ -5,10 +5,12 @@
  *  - GSI1 (USER#id → WS#id): the workspaces of a user (`GET /me`).
  *  - GSI2 (SEATS#ws, joinedAt): seat holders — active or suspended, never the
  *    owner — so reconciliation reads only the newest joiners it deactivates.
+ *  - GSI3 (ADMINS#ws): active owners and admins, so notifying a workspace's
+ *    administrators reads a handful of items whatever the workspace's size.
  *  - ttl = purgeAt while removed: DynamoDB deletes the record after the window,
  *    and the stream delivers the deletion to the purge handler.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, type BatchGetCommandOutput, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { alive, db, tableName, decodeCursor, encodeCursor, type Page, type TxPart } from './core.js';
 import { GSI } from './table.js';
 
@@ -34,11 +36,16 @@ export interface Member {
 
 export const memberKey = (workspaceId: string, userId: string) => ({ PK: `WS#${workspaceId}`, SK: `MEMBER#${userId}` });
 export const seatsPartition = (workspaceId: string) => `SEATS#${workspaceId}`;
+export const adminsPartition = (workspaceId: string) => `ADMINS#${workspaceId}`;
 export const holdsSeat = (status: MemberStatus) => status === 'active' || status === 'suspended';
 
 function memberItem(m: Member) {
   const seat = holdsSeat(m.status) && m.role !== 'owner'
     ? { GSI2PK: seatsPartition(m.workspaceId), GSI2SK: `${m.joinedAt}#${m.userId}` }
+    : {};
+  // The admin roles of seed 002 (isAdminRole in the domain); the data layer cannot import upward.
+  const admin = m.status === 'active' && (m.role === 'owner' || m.role === 'admin')
+    ? { GSI3PK: adminsPartition(m.workspaceId), GSI3SK: `MEMBER#${m.userId}` }
     : {};
   const ttl = m.status === 'removed' && m.purgeAt ? { ttl: Math.floor(Date.parse(m.purgeAt) / 1000) } : {};
   return {
@@ -48,12 +55,13 @@ function memberItem(m: Member) {
     GSI1PK: `USER#${m.userId}`,
     GSI1SK: `WS#${m.workspaceId}`,
     ...seat,
+    ...admin,
     ...ttl,
   };
 }
 
 export const toMember = (i: Record<string, unknown>): Member => {
-  const { PK: _a, SK: _b, GSI1PK: _c, GSI1SK: _d, GSI2PK: _e, GSI2SK: _f, ttl: _g, type: _h, ...rest } = i;
+  const { PK: _a, SK: _b, GSI1PK: _c, GSI1SK: _d, GSI2PK: _e, GSI2SK: _f, GSI3PK: _i, GSI3SK: _j, ttl: _g, type: _h, ...rest } = i;
   return rest as unknown as Member;
 };
 
@@ -65,8 +73,17 @@ export function putMemberPart(m: Member): TxPart {
   };
 }
 
-/** Replace a membership guarded by its version (optimistic concurrency). */
-export function replaceMemberPart(m: Member, name = 'member'): TxPart {
+/**
+ * Replace a membership guarded by its version (optimistic concurrency). With
+ * `aliveAt`, the write also fails once the record is past its TTL: DynamoDB's TTL
+ * deletion can lag, and a restore must not revive a record the window has closed on.
+ */
+export function replaceMemberPart(m: Member, name = 'member', opts: { aliveAt?: number } = {}): TxPart {
+  const alive = opts.aliveAt === undefined ? {} : {
+    ConditionExpression: 'attribute_exists(PK) AND version = :v AND (attribute_not_exists(#ttl) OR #ttl > :now)',
+    ExpressionAttributeNames: { '#ttl': 'ttl' },
+    ExpressionAttributeValues: { ':v': m.version, ':now': opts.aliveAt },
+  };
   return {
     name,
     item: {
@@ -75,6 +92,7 @@ export function replaceMemberPart(m: Member, name = 'member'): TxPart {
         Item: memberItem({ ...m, version: m.version + 1 }),
         ConditionExpression: 'attribute_exists(PK) AND version = :v',
         ExpressionAttributeValues: { ':v': m.version },
+        ...alive,
       },
     },
   };
@@ -103,13 +121,14 @@ export async function getMember(workspaceId: string, userId: string, nowEpoch: n
 
 export async function listMembers(
   workspaceId: string,
-  opts: { status?: MemberStatus; role?: string; limit: number; cursor?: string; nowEpoch: number },
+  opts: { status?: MemberStatus; excludeStatus?: MemberStatus; role?: string; limit: number; cursor?: string; nowEpoch: number },
 ): Promise<Page<Member>> {
-  const scope = `members:${workspaceId}:${opts.status ?? ''}:${opts.role ?? ''}`;
+  const scope = `members:${workspaceId}:${opts.status ?? ''}:${opts.role ?? ''}:${opts.excludeStatus ?? ''}`;
   const filters = ['(attribute_not_exists(#ttl) OR #ttl > :now)'];
   const names: Record<string, string> = { '#ttl': 'ttl' };
   const values: Record<string, unknown> = { ':pk': `WS#${workspaceId}`, ':sk': 'MEMBER#', ':now': opts.nowEpoch };
   if (opts.status) { filters.push('#status = :status'); names['#status'] = 'status'; values[':status'] = opts.status; }
+  if (opts.excludeStatus) { filters.push('#status <> :notStatus'); names['#status'] = 'status'; values[':notStatus'] = opts.excludeStatus; }
   if (opts.role) { filters.push('#role = :role'); names['#role'] = 'role'; values[':role'] = opts.role; }
   // A filtered query may return short pages; keep reading until the page is full or the list ends.
   const items: Member[] = [];
@@ -159,6 +178,109 @@ export async function newestSeatHolders(workspaceId: string, count: number): Pro
     Limit: count,
   }));
   return (out.Items ?? []).map(toMember);
+}
+
+/** The active owners and admins of a workspace (GSI3; at most a few items). */
+export async function activeAdmins(workspaceId: string): Promise<Member[]> {
+  const out: Member[] = [];
+  let key: Record<string, unknown> | undefined;
+  do {
+    const page = await db.send(new QueryCommand({
+      TableName: tableName(),
+      IndexName: GSI.GSI3.name,
+      KeyConditionExpression: 'GSI3PK = :pk',
+      ExpressionAttributeValues: { ':pk': adminsPartition(workspaceId) },
+      ExclusiveStartKey: key,
+    }));
+    out.push(...(page.Items ?? []).map(toMember));
+    key = page.LastEvaluatedKey;
+  } while (key);
+  return out;
+}
+
+/** The columns of a membership the CSV export needs. */
+export type ExportedMember = Pick<Member, 'userId' | 'fullName' | 'email' | 'role' | 'joinedAt' | 'status'>;
+
+/**
+ * Every live, non-removed membership of a workspace, page by page (1 MB reads),
+ * projected to the exported columns. The next page is requested before the current
+ * one is handed over, so reading overlaps with whatever the caller does with a page.
+ */
+export async function* exportedMemberPages(workspaceId: string, nowEpoch: number): AsyncGenerator<ExportedMember[]> {
+  const query = (key: Record<string, unknown> | undefined) => db.send(new QueryCommand({
+    TableName: tableName(),
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+    FilterExpression: '#status <> :removed AND (attribute_not_exists(#ttl) OR #ttl > :now)',
+    ProjectionExpression: 'userId, fullName, email, #role, joinedAt, #status',
+    ExpressionAttributeNames: { '#status': 'status', '#role': 'role', '#ttl': 'ttl' },
+    ExpressionAttributeValues: { ':pk': `WS#${workspaceId}`, ':sk': 'MEMBER#', ':removed': 'removed', ':now': nowEpoch },
+    ExclusiveStartKey: key,
+  }));
+  const prefetch = (key: Record<string, unknown> | undefined) => {
+    const p = query(key);
+    // A caller that stops early never awaits the prefetched page; its failure must not go unhandled.
+    p.catch(() => undefined);
+    return p;
+  };
+  let pending = prefetch(undefined);
+  for (;;) {
+    const page = await pending;
+    const next = page.LastEvaluatedKey;
+    if (next) pending = prefetch(next);
+    yield (page.Items ?? []) as ExportedMember[];
+    if (!next) return;
+  }
+}
+
+/**
+ * Bulk-load memberships (benchmarks and imports): BatchWrite in chunks of 25 with
+ * the same derived attributes as every other write. Unconditional, so it never
+ * replaces the transactional paths that keep the seat counter exact.
+ */
+export async function batchPutMembers(members: Member[]): Promise<void> {
+  for (let i = 0; i < members.length; i += 25) {
+    let requests: Record<string, unknown>[] | undefined = members.slice(i, i + 25).map((m) => ({ PutRequest: { Item: memberItem(m) } }));
+    while (requests && requests.length > 0) {
+      const out: BatchWriteCommandOutput = await db.send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests as never } }));
+      requests = out.UnprocessedItems?.[tableName()] as Record<string, unknown>[] | undefined;
+    }
+  }
+}
+
+/** Many memberships of one workspace by user id (BatchGetItem, 100 keys a call); missing ones are absent. */
+export async function getMembersByIds(workspaceId: string, userIds: string[], nowEpoch: number): Promise<Map<string, Member>> {
+  const out = new Map<string, Member>();
+  const unique = [...new Set(userIds)];
+  for (let i = 0; i < unique.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((u) => memberKey(workspaceId, u));
+    while (keys && keys.length > 0) {
+      const res: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys, ConsistentRead: true } } }));
+      for (const item of res.Responses?.[tableName()] ?? []) {
+        if (alive(item, nowEpoch)) out.set(item.userId as string, toMember(item));
+      }
+      keys = res.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined;
+    }
+  }
+  return out;
+}
+
+/**
+ * Transaction guard: the membership is still active when the transaction commits,
+ * so a grant to someone cannot race with their suspension or removal.
+ */
+export function activeMemberCheckPart(workspaceId: string, userId: string): TxPart {
+  return {
+    name: `activeMember:${userId}`,
+    item: {
+      ConditionCheck: {
+        TableName: tableName(),
+        Key: memberKey(workspaceId, userId),
+        ConditionExpression: '#status = :active',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':active': 'active' },
+      },
+    },
+  };
 }
 
 export const exampleMember = (over: Partial<Member> = {}): Member => ({

@@ -5,7 +5,8 @@
  * GSI1  — "by owner": a user's memberships (USER#id → WS#id), a workspace's app users, …
  * GSI2  — seat holders of a workspace ordered by joinedAt (sparse: active/suspended, not the owner);
  *         reconciliation reads the newest ones and nothing else.
- * GSI3  — sparse "needs attention" index: workspaces over their seat limit, keyed by a fixed partition.
+ * GSI3  — sparse "needs attention" index: workspaces over their seat limit, keyed by a fixed partition
+ *         (OVER_LIMIT); also a workspace's active owners and admins (ADMINS#ws), whom reconciliation notifies.
  */
 export const TTL_ATTRIBUTE = 'ttl';
 

@@ -1,6 +1,7 @@
 /** Workspaces: settings, the seat counter and the owner pointer live on one item. */
-import { BatchGetCommand, GetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { db, tableName, type TxPart } from './core.js';
+import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { db, isConditionFailure, tableName, type Item, type TxPart } from './core.js';
+import { GSI } from './table.js';
 
 export interface Workspace {
   id: string;
@@ -107,6 +108,64 @@ export function releaseSeatPart(workspaceId: string, now: string): TxPart {
       },
     },
   };
+}
+
+/**
+ * Free one seat only while the workspace is over its limit: however many
+ * reconciliation runs overlap, together they free exactly the excess.
+ */
+export function releaseExcessSeatPart(workspaceId: string, now: string): TxPart {
+  return {
+    name: 'seat',
+    item: {
+      Update: {
+        TableName: tableName(),
+        Key: workspaceKey(workspaceId),
+        UpdateExpression: 'SET seatsUsed = seatsUsed - :one, version = version + :one, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(PK) AND seatsUsed > seatLimit',
+        ExpressionAttributeValues: { ':one': 1, ':now': now },
+      },
+    },
+  };
+}
+
+/** The workspace (consistent read) and whether it is listed in the over-limit index. */
+export async function getSeatState(workspaceId: string): Promise<{ workspace: Workspace; listedOverLimit: boolean } | undefined> {
+  const out = await db.send(new GetCommand({ TableName: tableName(), Key: workspaceKey(workspaceId), ConsistentRead: true }));
+  return out.Item ? { workspace: toWorkspace(out.Item), listedOverLimit: out.Item.GSI3PK === OVER_LIMIT_PARTITION } : undefined;
+}
+
+/**
+ * Drop a workspace from the over-limit index once it is within its limit. The
+ * condition is checked on the item as it is now, so a limit lowered meanwhile
+ * keeps the entry (false is returned: the workspace is over its limit again).
+ */
+export async function clearOverLimitEntry(workspaceId: string): Promise<boolean> {
+  try {
+    await db.send(new UpdateCommand({
+      TableName: tableName(),
+      Key: workspaceKey(workspaceId),
+      UpdateExpression: 'REMOVE GSI3PK, GSI3SK',
+      ConditionExpression: 'attribute_exists(PK) AND seatsUsed <= seatLimit',
+    }));
+    return true;
+  } catch (err) {
+    if (isConditionFailure(err)) return false;
+    throw err;
+  }
+}
+
+/** One page of the over-limit index (GSI3 partition OVER_LIMIT): workspace ids only. */
+export async function overLimitWorkspaceIds(startKey?: Item): Promise<{ ids: string[]; next?: Item }> {
+  const out = await db.send(new QueryCommand({
+    TableName: tableName(),
+    IndexName: GSI.GSI3.name,
+    KeyConditionExpression: 'GSI3PK = :pk',
+    ExpressionAttributeValues: { ':pk': OVER_LIMIT_PARTITION },
+    ProjectionExpression: 'id',
+    ExclusiveStartKey: startKey,
+  }));
+  return { ids: (out.Items ?? []).map((i) => i.id as string), next: out.LastEvaluatedKey };
 }
 
 export const exampleWorkspace = (over: Partial<Workspace> = {}): Workspace => ({

@@ -1,11 +1,21 @@
 /**
- * The OAuth 2.0 token endpoint's rules (RFC 6749). Errors are OAuthError, which
- * the HTTP layer renders in §5.2 shape.
+ * The OAuth 2.0 token and revocation endpoints' rules (RFC 6749, RFC 7009).
+ * Errors are OAuthError, which the HTTP layer renders in §5.2 shape.
+ *
+ * The client_credentials path is kept to one consistent GetItem (the app user)
+ * plus the one transaction that stores the refresh-token family and its first
+ * token; the failure counters are touched only when authentication fails.
  */
+import { clock } from '../clock.js';
 import { OAuthError } from '../errors.js';
+import { idPattern } from '../ids.js';
+import { hashesEqual, hashToken } from '../auth/secrets.js';
 import { getUser } from '../data/users.js';
-import type { RefreshSubject } from '../data/refresh-tokens.js';
-import { refreshSession, type Session } from './sessions.js';
+import { getAppUser, lockClientAuth, type AppUser } from '../data/app-users.js';
+import { getRefreshToken, revokeFamily, type RefreshSubject } from '../data/refresh-tokens.js';
+import { hit } from '../data/rate-limits.js';
+import { refreshSession, startSession, type Session } from './sessions.js';
+import type { Scope } from './permissions.js';
 
 export interface TokenRequest {
   grant_type: string;
@@ -15,18 +25,196 @@ export interface TokenRequest {
   refresh_token?: string;
 }
 
-async function subjectStillAllowed(subject: RefreshSubject): Promise<boolean> {
-  if (subject.type === 'user') return (await getUser(subject.id)) !== undefined;
-  return false;
+export interface ClientCredentials {
+  clientId: string;
+  clientSecret: string;
+  method: 'client_secret_basic' | 'client_secret_post';
 }
 
-export async function grantToken(req: TokenRequest): Promise<Session> {
+/**
+ * Failed client authentications, per client id and fixed 60 s window. Past the
+ * first limit, failures answer 429 but the right secret still works, so someone
+ * who merely knows a client id (it is not a secret) cannot lock the real client
+ * out. Past the second, every attempt is refused until the window ends — at most
+ * a minute — which caps guessing at that rate without a lasting lockout.
+ */
+export const CLIENT_AUTH_WINDOW_SECONDS = 60;
+export const CLIENT_AUTH_FAILURES_BEFORE_THROTTLE = 10;
+export const CLIENT_AUTH_FAILURES_BEFORE_LOCK = 100;
+
+const BASIC_CHALLENGE = { 'www-authenticate': 'Basic realm="roster", charset="UTF-8"' };
+
+function invalidClient(method: ClientCredentials['method'] | undefined, description: string): OAuthError {
+  // RFC 6749 §5.2: a client that tried HTTP Basic gets the challenge back.
+  return new OAuthError('invalid_client', description, 401, method === 'client_secret_basic' ? BASIC_CHALLENGE : {});
+}
+
+function slowDown(retryAfterSeconds: number): OAuthError {
+  const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
+  return new OAuthError('slow_down', `Too many failed client authentications; retry in ${seconds} s.`, 429, { 'retry-after': String(seconds) });
+}
+
+/** RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64. */
+function formDecode(s: string): string {
+  return decodeURIComponent(s.replace(/\+/g, ' '));
+}
+
+const present = (s: string | undefined): s is string => s !== undefined && s !== '';
+
+/**
+ * The client's credentials, from the Authorization header (Basic) or the body.
+ * Undefined when the request carries none. Using both methods at once is
+ * invalid_request (RFC 6749 §2.3); a malformed Basic header is invalid_client.
+ */
+export function readClientCredentials(
+  authorization: string | undefined,
+  body: { client_id?: string; client_secret?: string },
+): ClientCredentials | undefined {
+  if (authorization !== undefined) {
+    const m = /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i.exec(authorization);
+    if (!m) throw invalidClient('client_secret_basic', 'Use HTTP Basic client authentication (or client_id and client_secret in the body).');
+    const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    let clientId: string;
+    let clientSecret: string;
+    try {
+      clientId = formDecode(decoded.slice(0, colon));
+      clientSecret = formDecode(decoded.slice(colon + 1));
+    } catch {
+      throw invalidClient('client_secret_basic', 'The Basic credentials are not valid form-urlencoded text.');
+    }
+    if (colon < 1 || clientSecret === '') throw invalidClient('client_secret_basic', 'The Basic credentials must be client_id:client_secret.');
+    if (present(body.client_secret)) throw new OAuthError('invalid_request', 'Use one client authentication method, not both HTTP Basic and client_secret.');
+    if (present(body.client_id) && body.client_id !== clientId) throw new OAuthError('invalid_request', 'client_id in the body differs from the HTTP Basic client.');
+    return { clientId, clientSecret, method: 'client_secret_basic' };
+  }
+  if (present(body.client_secret)) {
+    if (!present(body.client_id)) throw new OAuthError('invalid_request', 'client_id is required with client_secret.');
+    return { clientId: body.client_id, clientSecret: body.client_secret, method: 'client_secret_post' };
+  }
+  if (present(body.client_id)) throw invalidClient('client_secret_post', 'client_secret is required: this client is confidential.');
+  return undefined;
+}
+
+/** RFC 6749 §3.2: request parameters must not be repeated (forms can repeat them; JSON objects cannot). */
+export function assertNoRepeatedParameters(formBody: string): void {
+  const seen = new Set<string>();
+  for (const key of new URLSearchParams(formBody).keys()) {
+    if (seen.has(key)) throw new OAuthError('invalid_request', `The parameter "${key}" is repeated.`);
+    seen.add(key);
+  }
+}
+
+async function countFailure(clientId: string, app: AppUser | undefined, nowEpoch: number): Promise<void> {
+  const wait = await hit(`client-auth:${clientId}`, CLIENT_AUTH_FAILURES_BEFORE_THROTTLE, CLIENT_AUTH_WINDOW_SECONDS, nowEpoch);
+  if (wait === 0) return;
+  const flood = await hit(
+    `client-auth-flood:${clientId}`,
+    CLIENT_AUTH_FAILURES_BEFORE_LOCK - CLIENT_AUTH_FAILURES_BEFORE_THROTTLE,
+    CLIENT_AUTH_WINDOW_SECONDS,
+    nowEpoch,
+  );
+  if (flood > 0 && app) await lockClientAuth(clientId, new Date((nowEpoch + flood) * 1000).toISOString());
+  throw slowDown(wait);
+}
+
+/** Which secret generation the presented secret belongs to, if any: the current one, or the previous one during its grace period. */
+function generationOf(app: AppUser, presentedHash: string, now: string): number | undefined {
+  if (hashesEqual(presentedHash, app.secretHash)) return app.generation;
+  if (app.previousSecretHash && app.previousSecretExpiresAt && app.previousSecretExpiresAt > now
+    && hashesEqual(presentedHash, app.previousSecretHash)) return app.generation - 1;
+  return undefined;
+}
+
+/**
+ * Authenticate an application user. Unknown, disabled and wrong-secret clients are
+ * indistinguishable (invalid_client). A token obtained with the previous secret
+ * during its grace period carries the previous generation, so it dies with it.
+ */
+export async function authenticateClient(creds: ClientCredentials): Promise<{ app: AppUser; generation: number }> {
+  const failed = () => invalidClient(creds.method, 'Client authentication failed.');
+  // Not one of our ids: nothing to look up, and nothing worth a counter item.
+  if (!idPattern('app').test(creds.clientId)) throw failed();
+  const [app, presentedHash] = await Promise.all([getAppUser(creds.clientId, true), hashToken(creds.clientSecret)]);
+  const now = clock.nowIso();
+  if (app?.authLockedUntil && app.authLockedUntil > now) {
+    throw slowDown((Date.parse(app.authLockedUntil) - Date.parse(now)) / 1000);
+  }
+  const generation = app?.status === 'active' ? generationOf(app, presentedHash, now) : undefined;
+  if (generation === undefined) {
+    await countFailure(creds.clientId, app, clock.nowEpochSeconds());
+    throw failed();
+  }
+  return { app: app!, generation };
+}
+
+/** RFC 6749 §3.3: a space-delimited list; absent or empty means everything the client may have. */
+function requestedScopes(scope: string | undefined): string[] | undefined {
+  const list = (scope ?? '').split(' ').filter(Boolean);
+  return list.length ? [...new Set(list)] : undefined;
+}
+
+function grantedScopes(scope: string | undefined, allowed: string[]): Scope[] {
+  const wanted = requestedScopes(scope);
+  if (!wanted) return allowed as Scope[];
+  const outside = wanted.filter((s) => !allowed.includes(s));
+  if (outside.length) throw new OAuthError('invalid_scope', `Not allowed for this client: ${outside.join(' ')}.`);
+  return wanted as Scope[];
+}
+
+async function userStillExists(subject: RefreshSubject): Promise<boolean> {
+  return subject.type === 'user' && (await getUser(subject.id)) !== undefined;
+}
+
+/** An app's refresh-token family lives while its client is enabled and its secret generation is live. */
+function appFamilyLive(app: AppUser, subject: RefreshSubject): boolean {
+  const now = clock.nowIso();
+  return subject.type === 'app' && subject.id === app.clientId && subject.workspaceId === app.workspaceId
+    && app.status === 'active' && (
+    subject.generation === app.generation
+      || (subject.generation === app.generation - 1 && app.previousSecretExpiresAt !== undefined && app.previousSecretExpiresAt > now)
+  );
+}
+
+export async function grantToken(req: TokenRequest, client: ClientCredentials | undefined): Promise<Session> {
   switch (req.grant_type) {
+    case 'client_credentials': {
+      if (!client) throw invalidClient(undefined, 'Client authentication is required (HTTP Basic, or client_id and client_secret).');
+      const { app, generation } = await authenticateClient(client);
+      return startSession({
+        type: 'app', clientId: app.clientId, workspaceId: app.workspaceId, scopes: grantedScopes(req.scope, app.scopes), generation,
+      });
+    }
     case 'refresh_token': {
-      if (!req.refresh_token) throw new OAuthError('invalid_request', 'refresh_token is required.');
-      return refreshSession(req.refresh_token, subjectStillAllowed);
+      if (!present(req.refresh_token)) throw new OAuthError('invalid_request', 'refresh_token is required.');
+      if (!client) return refreshSession(req.refresh_token, userStillExists);
+      const { app } = await authenticateClient(client);
+      return refreshSession(req.refresh_token, async (s) => appFamilyLive(app, s), {
+        clientId: app.clientId, scopes: requestedScopes(req.scope),
+      });
     }
     default:
       throw new OAuthError('unsupported_grant_type', `The grant type "${req.grant_type}" is not supported.`);
   }
+}
+
+/**
+ * RFC 7009. Refresh tokens: the whole family is revoked. An app's token needs its
+ * own client's authentication; a person's may be revoked by whoever holds it.
+ * Anything else — unknown strings and access tokens — answers 200 without effect:
+ * access tokens are self-contained JWTs that live at most an hour; disabling the
+ * app user or resetting its secret is what ends them at once.
+ */
+export async function revokeToken(token: string, client: ClientCredentials | undefined): Promise<void> {
+  const authenticated = client ? (await authenticateClient(client)).app : undefined;
+  if (!token.startsWith('rrt_')) return;
+  const rt = await getRefreshToken(await hashToken(token));
+  if (!rt) return;
+  if (rt.subject.type === 'app' && !authenticated) {
+    throw invalidClient(undefined, 'This token belongs to an application user: authenticate the client.');
+  }
+  if (authenticated && rt.subject.id !== authenticated.clientId) {
+    throw new OAuthError('invalid_grant', 'The token was not issued to this client.');
+  }
+  await revokeFamily(rt.familyId, clock.nowIso());
 }

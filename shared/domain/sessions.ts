@@ -48,27 +48,37 @@ export async function startSession(principal: Principal): Promise<Session> {
   const now = clock.nowIso();
   const refreshToken = newToken(REFRESH_PREFIX);
   const expiresAt = addSeconds(now, config.refreshTokenTtlSeconds);
-  await createFamily(await hashToken(refreshToken), {
-    familyId: newId('fam'), subject: subjectOf(principal), createdAt: now, expiresAt,
-  }, expiresAt);
-  return session(principal, refreshToken);
+  // Signing needs nothing from the write, so it overlaps the write's round trip; a failed write still fails the call.
+  const [, issued] = await Promise.all([
+    createFamily(await hashToken(refreshToken), {
+      familyId: newId('fam'), subject: subjectOf(principal), createdAt: now, expiresAt,
+    }, expiresAt),
+    session(principal, refreshToken),
+  ]);
+  return issued;
 }
 
 /**
  * Exchange a refresh token for a new session. A token works once; presenting a
  * used one revokes its whole family (RFC 9700 §4.14.2). `stillAllowed` lets the
  * caller refuse subjects that lost access (disabled client, new secret).
+ * `expected.clientId` is the authenticated client (none for people's tokens: an
+ * app's token then needs client authentication); `expected.scopes` narrows the
+ * new access token within the family's grant (RFC 6749 §6).
  */
 export async function refreshSession(
   refreshToken: string,
   stillAllowed: (subject: RefreshSubject) => Promise<boolean>,
-  expected?: { clientId?: string },
+  expected?: { clientId?: string; scopes?: string[] },
 ): Promise<Session> {
   const invalid = (why: string) => new OAuthError('invalid_grant', why);
   const now = clock.nowIso();
   const oldHash = await hashToken(refreshToken);
   const current = await getRefreshToken(oldHash);
   if (!current || current.expiresAt <= now) throw invalid('The refresh token is invalid or expired.');
+  if (current.subject.type === 'app' && expected?.clientId === undefined) {
+    throw new OAuthError('invalid_client', 'This refresh token belongs to an application user: authenticate the client.');
+  }
   if (expected?.clientId !== undefined && current.subject.id !== expected.clientId) {
     throw invalid('The refresh token was not issued to this client.');
   }
@@ -78,6 +88,12 @@ export async function refreshSession(
   }
   if (await isFamilyRevoked(current.familyId)) throw invalid('The refresh token has been revoked.');
   if (!(await stillAllowed(current.subject))) throw invalid('The refresh token is no longer valid for this subject.');
+  const principal = principalOf(current.subject);
+  if (expected?.scopes && principal.type === 'app') {
+    const granted: readonly string[] = principal.scopes;
+    if (expected.scopes.some((s) => !granted.includes(s))) throw new OAuthError('invalid_scope', 'The requested scope exceeds the scope originally granted.');
+    principal.scopes = expected.scopes as never;
+  }
 
   const next = newToken(REFRESH_PREFIX);
   try {
@@ -95,5 +111,5 @@ export async function refreshSession(
     }
     throw err;
   }
-  return session(principalOf(current.subject), next);
+  return session(principal, next);
 }

@@ -44,11 +44,14 @@ export const templates: Record<string, (d: Data) => RenderedEmail> = {
   }),
   'admin-members-deactivated': (d) => {
     const names = (d.members as string[] | undefined) ?? [];
+    // `members` may be the first names only (an email stays small); `total` is the full count.
+    const total = typeof d.total === 'number' ? d.total : names.length;
+    const more = total > names.length ? `…and ${total - names.length} more` : '';
     const url = `${config.publicUrl}/workspaces/${str(d, 'workspaceId')}/members?status=deactivated`;
     return {
-      subject: `${names.length} member(s) of ${str(d, 'workspaceName')} were deactivated`,
-      text: `Seat reconciliation deactivated ${names.length} member(s) of "${str(d, 'workspaceName')}" because the workspace has ${str(d, 'seatLimit')} licence(s):\n${names.map((n) => `- ${n}`).join('\n')}\n\nReview: ${url}\n`,
-      html: layout(`<h1 style="font-size:20px">Members deactivated</h1><p>Seat reconciliation deactivated these members of <b>${e(str(d, 'workspaceName'))}</b> (licences: ${e(str(d, 'seatLimit'))}):</p><ul>${names.map((n) => `<li>${e(n)}</li>`).join('')}</ul>${button(url, 'Review members')}`),
+      subject: `${total} member(s) of ${str(d, 'workspaceName')} were deactivated`,
+      text: `Seat reconciliation deactivated ${total} member(s) of "${str(d, 'workspaceName')}" because the workspace has ${str(d, 'seatLimit')} licence(s):\n${[...names, ...(more ? [more] : [])].map((n) => `- ${n}`).join('\n')}\n\nReview: ${url}\n`,
+      html: layout(`<h1 style="font-size:20px">Members deactivated</h1><p>Seat reconciliation deactivated these members of <b>${e(str(d, 'workspaceName'))}</b> (licences: ${e(str(d, 'seatLimit'))}):</p><ul>${names.map((n) => `<li>${e(n)}</li>`).join('')}${more ? `<li>${e(more)}</li>` : ''}</ul>${button(url, 'Review members')}`),
     };
   },
   'integration-shared': (d) => {

@@ -30,9 +30,10 @@ export interface TestResponse {
   json: any;
 }
 
-export async function startHarness(): Promise<Harness> {
+/** `port`: listen on a chosen port, e.g. one that PUBLIC_URL (the token issuer) already names. */
+export async function startHarness(opts: { port?: number } = {}): Promise<Harness> {
   const runtime = await startLocal({
-    apiPort: 0,
+    apiPort: opts.port ?? 0,
     dynamodb: { endpoint: inject('dynamodbEndpoint') },
     ses: { endpoint: inject('sesEndpoint') },
     tableName: process.env.TABLE_NAME!,

@@ -18,16 +18,17 @@ export interface SeededMember {
 
 /**
  * Create a user and their membership; seat-holding statuses take a seat (and fail
- * like an acceptance would when none is free).
+ * like an acceptance would when none is free). With `userId`, the user already
+ * exists (e.g. signed in, so the test holds a token) and only the membership is added.
  */
 export async function seedMember(
   workspaceId: string,
-  opts: { role?: string; status?: MemberStatus; joinedAt?: string; email?: string; fullName?: string } = {},
+  opts: { role?: string; status?: MemberStatus; joinedAt?: string; email?: string; fullName?: string; userId?: string } = {},
 ): Promise<SeededMember> {
   const now = clock.nowIso();
   const email = opts.email ?? uniqueEmail('member');
   const fullName = opts.fullName ?? `Member ${email.split('@')[0]}`;
-  const userId = newId('usr');
+  const userId = opts.userId ?? newId('usr');
   const status = opts.status ?? 'active';
   const member: Member = {
     workspaceId, userId, email, fullName, role: opts.role ?? 'contributor', status,
@@ -36,7 +37,7 @@ export async function seedMember(
     ...(status === 'suspended' ? { suspendedAt: now } : {}),
   };
   await transact([
-    ...putUserParts({ id: userId, email, fullName, createdAt: now, updatedAt: now }),
+    ...(opts.userId ? [] : putUserParts({ id: userId, email, fullName, createdAt: now, updatedAt: now })),
     putMemberPart(member),
     ...(holdsSeat(status) ? [takeSeatPart(workspaceId, now)] : []),
   ]);

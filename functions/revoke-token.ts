@@ -1,0 +1,10 @@
+import { httpHandler } from '../shared/http/handler.js';
+import { ok } from '../shared/http/responses.js';
+import { assertNoRepeatedParameters, readClientCredentials, revokeToken } from '../shared/domain/oauth.js';
+
+// RFC 7009 §2.2: 200 with an empty body, also for tokens that are unknown or already revoked.
+export const handler = httpHandler('revokeToken', async ({ body, headers, rawBody, isForm }) => {
+  if (isForm) assertNoRepeatedParameters(rawBody);
+  await revokeToken(body.token, readClientCredentials(headers.authorization, body));
+  return ok({}, { 'cache-control': 'no-store', pragma: 'no-cache' });
+});

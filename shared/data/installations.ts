@@ -1,0 +1,202 @@
+/**
+ * Marketplace installations in a workspace and the people added to them.
+ *
+ *  - The installation item (WS#ws / APPINST#appId), version-guarded. Each install
+ *    gets a fresh `installId`, so anything left over from an earlier install of the
+ *    same app (clean-up after uninstall runs outside its transaction) is recognisably
+ *    stale and ignored.
+ *  - One assignment per (app, person) (WS#ws / APPUSER#appId#userId): pending,
+ *    authorized, or excluded (taken out of an "all" install). An assignment records the
+ *    membership's `joinedAt`, so after a purge and a fresh invitation the old
+ *    authorization does not come back to life. Assignments are version-guarded too.
+ */
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { db, tableName, type Item, type TxPart } from './core.js';
+
+export type Audience = 'me' | 'all' | 'specific';
+export type AssignmentStatus = 'pending' | 'authorized' | 'excluded';
+
+export interface Installation {
+  workspaceId: string;
+  appId: string;
+  installId: string;
+  audience: Audience;
+  installedBy: string;
+  installedAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export interface AppAssignment {
+  workspaceId: string;
+  appId: string;
+  userId: string;
+  installId: string;
+  status: AssignmentStatus;
+  addedAt: string;
+  authorizedAt?: string;
+  /** joinedAt of the membership this assignment was made for. */
+  memberJoinedAt: string;
+  version: number;
+}
+
+export const installationKey = (workspaceId: string, appId: string) => ({ PK: `WS#${workspaceId}`, SK: `APPINST#${appId}` });
+export const assignmentKey = (workspaceId: string, appId: string, userId: string) =>
+  ({ PK: `WS#${workspaceId}`, SK: `APPUSER#${appId}#${userId}` });
+
+const strip = <T>(item: Item): T => {
+  const { PK: _a, SK: _b, type: _c, ...rest } = item;
+  return rest as T;
+};
+
+export function putInstallationPart(i: Installation): TxPart {
+  return {
+    name: 'installation',
+    item: {
+      Put: {
+        TableName: tableName(),
+        Item: { ...installationKey(i.workspaceId, i.appId), type: 'installation', ...i, version: 0 },
+        ConditionExpression: 'attribute_not_exists(PK)',
+      },
+    },
+  };
+}
+
+export function replaceInstallationPart(i: Installation): TxPart {
+  return {
+    name: 'installation',
+    item: {
+      Put: {
+        TableName: tableName(),
+        Item: { ...installationKey(i.workspaceId, i.appId), type: 'installation', ...i, version: i.version + 1 },
+        ConditionExpression: 'attribute_exists(PK) AND version = :v',
+        ExpressionAttributeValues: { ':v': i.version },
+      },
+    },
+  };
+}
+
+export function deleteInstallationPart(i: Installation): TxPart {
+  return {
+    name: 'installation',
+    item: {
+      Delete: {
+        TableName: tableName(),
+        Key: installationKey(i.workspaceId, i.appId),
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: { ':v': i.version },
+      },
+    },
+  };
+}
+
+/** Transaction guard: this very install (not an uninstalled-and-reinstalled one) still exists. */
+export function installationCheckPart(i: Installation): TxPart {
+  return {
+    name: 'installation',
+    item: {
+      ConditionCheck: {
+        TableName: tableName(),
+        Key: installationKey(i.workspaceId, i.appId),
+        ConditionExpression: 'installId = :id',
+        ExpressionAttributeValues: { ':id': i.installId },
+      },
+    },
+  };
+}
+
+/**
+ * Write an assignment. `previous` is the item as read (undefined: none was there), so
+ * a concurrent change to the same person's assignment fails the transaction.
+ */
+export function putAssignmentPart(a: Omit<AppAssignment, 'version'>, previous: AppAssignment | undefined): TxPart {
+  const guard = previous
+    ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': previous.version } }
+    : { ConditionExpression: 'attribute_not_exists(PK)' };
+  return {
+    name: `assignment:${a.userId}`,
+    item: {
+      Put: {
+        TableName: tableName(),
+        Item: { ...assignmentKey(a.workspaceId, a.appId, a.userId), type: 'app-assignment', ...a, version: (previous?.version ?? -1) + 1 },
+        ...guard,
+      },
+    },
+  };
+}
+
+export function deleteAssignmentPart(a: AppAssignment): TxPart {
+  return {
+    name: `assignment:${a.userId}`,
+    item: {
+      Delete: {
+        TableName: tableName(),
+        Key: assignmentKey(a.workspaceId, a.appId, a.userId),
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: { ':v': a.version },
+      },
+    },
+  };
+}
+
+export async function getInstallation(workspaceId: string, appId: string, consistent = true): Promise<Installation | undefined> {
+  const out = await db.send(new GetCommand({ TableName: tableName(), Key: installationKey(workspaceId, appId), ConsistentRead: consistent }));
+  return out.Item ? strip<Installation>(out.Item) : undefined;
+}
+
+async function queryAll(workspaceId: string, skPrefix: string): Promise<Item[]> {
+  const items: Item[] = [];
+  let key: Item | undefined;
+  do {
+    const out = await db.send(new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': `WS#${workspaceId}`, ':sk': skPrefix },
+      ConsistentRead: true,
+      ExclusiveStartKey: key,
+    }));
+    items.push(...(out.Items ?? []));
+    key = out.LastEvaluatedKey;
+  } while (key);
+  return items;
+}
+
+/** The apps installed in a workspace (Query WS#ws, SK begins_with APPINST#). */
+export async function listInstallations(workspaceId: string): Promise<Installation[]> {
+  return (await queryAll(workspaceId, 'APPINST#')).map((i) => strip<Installation>(i));
+}
+
+/** Everyone with an assignment to one app (Query WS#ws, SK begins_with APPUSER#appId#). */
+export async function listAssignments(workspaceId: string, appId: string): Promise<AppAssignment[]> {
+  return (await queryAll(workspaceId, `APPUSER#${appId}#`)).map((i) => strip<AppAssignment>(i));
+}
+
+export async function getAssignment(workspaceId: string, appId: string, userId: string): Promise<AppAssignment | undefined> {
+  const out = await db.send(new GetCommand({ TableName: tableName(), Key: assignmentKey(workspaceId, appId, userId), ConsistentRead: true }));
+  return out.Item ? strip<AppAssignment>(out.Item) : undefined;
+}
+
+export const exampleInstallation = (over: Partial<Installation> = {}): Installation => ({
+  workspaceId: 'ws_01JEXAMPLE0000000000000000',
+  appId: 'mailbridge',
+  installId: '6f1c2b9e-8d0a-4c1f-9a57-2f3f1d0c9b11',
+  audience: 'me',
+  installedBy: 'usr_01JEXAMPLE0000000000000000',
+  installedAt: '2026-11-22T10:00:00.000Z',
+  updatedAt: '2026-11-22T10:00:00.000Z',
+  version: 0,
+  ...over,
+});
+
+export const exampleAssignment = (over: Partial<AppAssignment> = {}): AppAssignment => ({
+  workspaceId: 'ws_01JEXAMPLE0000000000000000',
+  appId: 'mailbridge',
+  userId: 'usr_01JEXAMPLE0000000000000000',
+  installId: '6f1c2b9e-8d0a-4c1f-9a57-2f3f1d0c9b11',
+  status: 'authorized',
+  addedAt: '2026-11-22T10:00:00.000Z',
+  authorizedAt: '2026-11-22T10:00:00.000Z',
+  memberJoinedAt: '2026-11-22T10:00:00.000Z',
+  version: 0,
+  ...over,
+});

@@ -1,0 +1,85 @@
+/**
+ * The invitation flow as a person lives it, in headless Chromium: the owner invites,
+ * SES (the emulator) delivers, the invitee opens the emailed link, sees who invites
+ * them to what, types their name, presses "Accept invitation", and is a member.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser } from 'playwright-core';
+import { startHarness, uniqueEmail, type Harness } from '../support/harness.js';
+import { emailsTo } from '../support/mail.js';
+import { createWorkspace, signIn } from '../support/given.js';
+
+let h: Harness;
+let browser: Browser;
+
+beforeAll(async () => {
+  h = await startHarness();
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await h?.runtime.stop();
+});
+
+/** The emailed link points at PUBLIC_URL; the harness listens elsewhere, so keep only its path. */
+function localUrl(emailedLink: string): string {
+  return `${h.url}${new URL(emailedLink).pathname}`;
+}
+
+describe('accepting an invitation in a browser', () => {
+  it('invite → open the emailed link → see the invitation → enter a name → Accept → active member', async () => {
+    const owner = await signIn(h, uniqueEmail('owner'), 'Olive Owner');
+    const ws = await createWorkspace(h, owner, 'Browser & Co');
+    const email = uniqueEmail('invitee');
+    const invited = await h.request('POST', `/workspaces/${ws}/invitations`, { token: owner.token, body: { emails: email, role: 'contributor_plus' } });
+    expect(invited.json.results[0].status).toBe('invited');
+    await h.drain();
+
+    const [mail] = await emailsTo(email);
+    const link = /https?:\/\/\S+\/invitations\/[A-Za-z0-9_-]+/.exec(mail!.body.text)![0];
+    const page = await browser.newPage();
+    try {
+      const opened = await page.goto(localUrl(link));
+      expect(opened!.status()).toBe(200);
+      await expect.poll(() => page.title()).toContain('Browser & Co');
+      const body = await page.locator('body').innerText();
+      expect(body).toContain('Browser & Co');
+      expect(body).toContain('Olive Owner');
+      expect(body).toContain('Contributor+');
+      expect(body).toContain(email);
+
+      // Opening the link accepted nothing.
+      const pending = await h.request('GET', `/workspaces/${ws}/invitations`, { token: owner.token });
+      expect(pending.json.items).toHaveLength(1);
+
+      await page.getByLabel('Your full name').fill('Bea Browser');
+      await Promise.all([page.waitForURL(/\/accept$/), page.getByRole('button', { name: 'Accept invitation' }).click()]);
+      expect(await page.locator('h1').innerText()).toBe('You joined Browser & Co');
+      expect(await page.content()).not.toMatch(/access_token|refresh_token/);
+
+      // Reloading the result page re-posts the used link: it is refused, nothing changes.
+      const replay = await page.reload();
+      expect(replay!.status()).toBe(404);
+    } finally {
+      await page.close();
+    }
+
+    const audit = await h.request('GET', `/workspaces/${ws}/audit-events?limit=2`, { token: owner.token });
+    const joined = audit.json.items.find((e: { action: string }) => e.action === 'member.joined');
+    const member = await h.request('GET', `/workspaces/${ws}/members/${joined.target.id}`, { token: owner.token });
+    expect(member.status).toBe(200);
+    expect(member.json).toMatchObject({ userId: joined.target.id, email, fullName: 'Bea Browser', role: 'contributor_plus', status: 'active' });
+    const ws1 = await h.request('GET', `/workspaces/${ws}`, { token: owner.token });
+    expect(ws1.json.seats.used).toBe(2);
+    expect((await h.request('GET', `/workspaces/${ws}/invitations`, { token: owner.token })).json.items).toHaveLength(0);
+    // The new person can sign in and finds the workspace under their name.
+    const bea = await signIn(h, email);
+    const me = await h.request('GET', '/me', { token: bea.token });
+    expect(me.json.user.fullName).toBe('Bea Browser');
+    expect(me.json.workspaces).toEqual([{ id: ws, name: 'Browser & Co', role: 'contributor_plus', status: 'active' }]);
+  });
+});

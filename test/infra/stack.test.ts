@@ -1,0 +1,340 @@
+/**
+ * The CDK stack, synthesized once (bundling skipped: the assets are not under test
+ * here, bench/suites/foundation.ts bundles every handler the same way) and read as
+ * a CloudFormation template. Properties, not counts: every route reaches its own
+ * handler, the grants are the ones each handler needs, cdk-nag finds nothing.
+ */
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { build } from 'esbuild';
+import { RosterStack, settingsFromContext, NODE_RUNTIME, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, STREAM_RETRY_ATTEMPTS } from '../../infra/stack.js';
+import { NO_TABLE, READ_ONLY, TOKEN_SIGNERS } from '../../infra/access.js';
+import { handlerFile, routes, type RouteDef } from '../../shared/http/routes.js';
+import { scheduledWorkers, streamWorkers } from '../../shared/workers.js';
+import { tableDescription } from '../../shared/data/table.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- template JSON is untyped; the assertions check its shape
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+
+const context = {
+  'aws:cdk:bundling-stacks': [],
+  publicUrl: 'https://roster.test.example',
+  senderEmail: 'sender@test.example',
+  openSignUp: 'false',
+  reconciliationSchedule: 'rate(15 minutes)',
+};
+
+let app: App;
+let stack: RosterStack;
+let template: Template;
+let resources: Record<string, Resource>;
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const logicalIdOf = (name: string) => stack.getLogicalId(stack.functions.get(name)!.node.defaultChild as never);
+const fnProps = (name: string) => resources[logicalIdOf(name)]!.Properties;
+
+/** Every IAM action the function's role may perform, from the inline policies attached to that role. */
+function actionsOf(name: string): Set<string> {
+  const roleId = fnProps(name).Role['Fn::GetAtt'][0] as string;
+  const actions = new Set<string>();
+  for (const [, policy] of ofType('AWS::IAM::Policy')) {
+    if (!(policy.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId)) continue;
+    for (const st of policy.Properties.PolicyDocument.Statement as { Action: string | string[]; Effect: string }[]) {
+      if (st.Effect !== 'Allow') continue;
+      for (const a of [st.Action].flat()) actions.add(a);
+    }
+  }
+  return actions;
+}
+
+const allFunctionNames = () => [...stack.functions.keys()];
+
+beforeAll(() => {
+  // CDK's built-in CloudFormation schema validation takes ~15 s here; `npm run synth` runs it.
+  app = new App({ context, builtinCloudFormationValidation: false });
+  stack = new RosterStack(app, 'RosterTest', settingsFromContext(app));
+  template = Template.fromStack(stack);
+  resources = template.toJSON().Resources;
+});
+
+describe('the table', () => {
+  it('is built from shared/data/table.ts: keys, GSIs projecting ALL, TTL, stream, PITR, deletion protection, encryption', () => {
+    const tables = ofType('AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(1);
+    const [, table] = tables[0]!;
+    expect(table.DeletionPolicy).toBe('Retain');
+    const p = table.Properties;
+    expect(p.KeySchema).toEqual([
+      { AttributeName: tableDescription.partitionKey, KeyType: 'HASH' },
+      { AttributeName: tableDescription.sortKey, KeyType: 'RANGE' },
+    ]);
+    expect(p.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(p.TimeToLiveSpecification).toEqual({ AttributeName: tableDescription.ttlAttribute, Enabled: true });
+    expect(p.StreamSpecification).toEqual({ StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    expect(p.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+    expect(p.DeletionProtectionEnabled).toBe(true);
+    // SSEEnabled without a key: KMS with the AWS managed key (aws/dynamodb), visible in CloudTrail.
+    expect(p.SSESpecification).toEqual({ SSEEnabled: true });
+    expect(p.GlobalSecondaryIndexes).toEqual(tableDescription.gsis.map((g) => ({
+      IndexName: g.name,
+      KeySchema: [{ AttributeName: g.pk, KeyType: 'HASH' }, { AttributeName: g.sk, KeyType: 'RANGE' }],
+      Projection: { ProjectionType: 'ALL' },
+    })));
+  });
+});
+
+describe('functions', () => {
+  it('one Lambda per route, per worker, plus the $default handler — and nothing else', () => {
+    const expected = routes.length + streamWorkers.length + scheduledWorkers.length + 1;
+    expect(ofType('AWS::Lambda::Function')).toHaveLength(expected);
+    expect(stack.functions.size).toBe(expected);
+  });
+
+  it('every function: the newest Node runtime, arm64, ESM bundle handler, memory/timeout from the route table', () => {
+    expect(NODE_RUNTIME.name).toBe('nodejs24.x');
+    for (const route of routes as readonly RouteDef[]) {
+      const p = fnProps(route.operation);
+      expect(p.Description).toBe(`${route.method} ${route.path} (${route.operation})`);
+      expect(p.Runtime).toBe('nodejs24.x');
+      expect(p.Architectures).toEqual(['arm64']);
+      expect(p.Handler).toBe('index.handler');
+      expect(p.MemorySize).toBe(route.memoryMb ?? DEFAULT_MEMORY_MB);
+      expect(p.Timeout).toBe(route.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
+    }
+    expect(fnProps('exportMembers')).toMatchObject({ MemorySize: 1024, Timeout: 29 });
+    for (const name of allFunctionNames()) expect(fnProps(name).Runtime).toBe('nodejs24.x');
+  });
+
+  it('every function gets every value shared/config.ts requires in Lambda, from context, and no local endpoints', () => {
+    const source = readFileSync('shared/config.ts', 'utf8');
+    const required = [...source.matchAll(/\bread(?:Int)?\('([A-Z0-9_]+)'/g)].map((m) => m[1]!)
+      // Lambda sets AWS_REGION itself (and refuses it as a function variable).
+      .filter((n) => n !== 'AWS_REGION');
+    expect(required).toEqual(expect.arrayContaining(['TABLE_NAME', 'PUBLIC_URL', 'SENDER_EMAIL', 'OPEN_SIGN_UP']));
+    const keyId = stack.getLogicalId(stack.signingKey.node.defaultChild as never);
+    for (const name of allFunctionNames()) {
+      const env = fnProps(name).Environment.Variables as Record<string, unknown>;
+      for (const n of required) expect(env[n], `${name} lacks ${n}`).toBeDefined();
+      expect(env).toMatchObject({
+        PUBLIC_URL: 'https://roster.test.example',
+        SENDER_EMAIL: 'sender@test.example',
+        OPEN_SIGN_UP: 'false',
+        SIGNING_KEY_ID: { 'Fn::GetAtt': [keyId, 'Arn'] },
+        NODE_OPTIONS: '--enable-source-maps',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      });
+      expect(env.TABLE_NAME).toEqual({ Ref: stack.getLogicalId(stack.table.node.defaultChild as never) });
+      expect(env.PEPPER_SECRET_ARN).toBeDefined();
+      expect(env.DYNAMODB_ENDPOINT).toBeUndefined();
+      expect(env.SES_ENDPOINT).toBeUndefined();
+    }
+  });
+
+  it('tokens are signed by an asymmetric P-256 KMS key that is kept on stack deletion', () => {
+    const [, key] = ofType('AWS::KMS::Key').find(([id]) => id === stack.getLogicalId(stack.signingKey.node.defaultChild as never))!;
+    expect(key.Properties).toMatchObject({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+    expect(key.DeletionPolicy).toBe('Retain');
+  });
+});
+
+describe('the HTTP API', () => {
+  /** route key → description of the Lambda its integration invokes. */
+  function routeTargets(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const [, route] of ofType('AWS::ApiGatewayV2::Route')) {
+      const integrationId = route.Properties.Target['Fn::Join'][1][1].Ref as string;
+      const integration = resources[integrationId]!.Properties;
+      expect(integration).toMatchObject({ IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+      const fnId = integration.IntegrationUri['Fn::GetAtt'][0] as string;
+      out.set(route.Properties.RouteKey, resources[fnId]!.Properties.Description);
+    }
+    return out;
+  }
+
+  it('every route of the route table exists as `METHOD /path` and invokes its own handler', () => {
+    const targets = routeTargets();
+    for (const r of routes as readonly RouteDef[]) {
+      expect(targets.get(`${r.method} ${r.path}`), `${r.method} ${r.path}`).toBe(`${r.method} ${r.path} (${r.operation})`);
+    }
+    const descriptions = [...targets.values()];
+    expect(new Set(descriptions).size).toBe(descriptions.length);
+  });
+
+  it('$default goes to the not-found handler, which is not in the route table', () => {
+    expect(routeTargets().get('$default')).toBe("$default route: the contract's 404");
+    expect(routes.map((r) => handlerFile(r.operation))).not.toContain('functions/not-found.ts');
+  });
+
+  it('the /_local routes are absent: the stack has exactly the route table plus $default', () => {
+    const keys = [...routeTargets().keys()];
+    expect(keys.sort()).toEqual([...routes.map((r) => `${r.method} ${r.path}`), '$default'].sort());
+    expect(keys.some((k) => k.includes('/_local'))).toBe(false);
+    expect(JSON.stringify(template.toJSON())).not.toContain('_local');
+  });
+
+  it('the stage throttles and writes JSON access logs without raw paths', () => {
+    const [, stage] = ofType('AWS::ApiGatewayV2::Stage')[0]!;
+    expect(stage.Properties).toMatchObject({ StageName: '$default', AutoDeploy: true, DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 } });
+    const format = JSON.parse(stage.Properties.AccessLogSettings.Format as string) as Record<string, string>;
+    expect(format).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status' });
+    expect(Object.values(format)).not.toContain('$context.path');
+    expect(stage.Properties.AccessLogSettings.DestinationArn['Fn::GetAtt'][1]).toBe('Arn');
+  });
+});
+
+describe('stream consumers and the scheduled job', () => {
+  const dlqArn = () => ({ 'Fn::GetAtt': [stack.getLogicalId(stack.deadLetterQueue.node.defaultChild as never), 'Arn'] });
+
+  it('each stream worker is fed by a filtered, retried, bisecting mapping with the DLQ as failure destination', () => {
+    const mappings = ofType('AWS::Lambda::EventSourceMapping');
+    expect(mappings).toHaveLength(streamWorkers.length);
+    for (const w of streamWorkers) {
+      const [, m] = mappings.find(([, r]) => r.Properties.FunctionName.Ref === logicalIdOf(w.name))!;
+      expect(m.Properties).toEqual(expect.objectContaining({
+        EventSourceArn: { 'Fn::GetAtt': [stack.getLogicalId(stack.table.node.defaultChild as never), 'StreamArn'] },
+        StartingPosition: 'TRIM_HORIZON',
+        BatchSize: w.batchSize,
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: STREAM_RETRY_ATTEMPTS,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        DestinationConfig: { OnFailure: { Destination: dlqArn() } },
+      }));
+      expect(m.Properties.FilterCriteria.Filters.map((f: { Pattern: string }) => JSON.parse(f.Pattern))).toEqual([w.filter]);
+    }
+  });
+
+  it('the dead-letter queue is encrypted, refuses plain HTTP, and has an alarm on its depth', () => {
+    const queueId = stack.getLogicalId(stack.deadLetterQueue.node.defaultChild as never);
+    expect(resources[queueId]!.Properties.SqsManagedSseEnabled).toBe(true);
+    const [, policy] = ofType('AWS::SQS::QueuePolicy').find(([, p]) => p.Properties.Queues.some((q: { Ref: string }) => q.Ref === queueId))!;
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({
+      Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    }));
+    const depth = ofType('AWS::CloudWatch::Alarm').find(([, a]) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
+    expect(depth?.[1].Properties).toMatchObject({ Namespace: 'AWS/SQS', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }] });
+  });
+
+  it('EventBridge Scheduler invokes the job on the schedule from context, with retries and the DLQ', () => {
+    const schedules = ofType('AWS::Scheduler::Schedule');
+    expect(schedules).toHaveLength(scheduledWorkers.length);
+    const job = scheduledWorkers[0]!;
+    const [, s] = schedules[0]!;
+    expect(s.Properties.ScheduleExpression).toBe('rate(15 minutes)');
+    expect(s.Properties.Target).toMatchObject({
+      Arn: { 'Fn::GetAtt': [logicalIdOf(job.name), 'Arn'] },
+      DeadLetterConfig: { Arn: dlqArn() },
+      RetryPolicy: { MaximumRetryAttempts: 2 },
+    });
+    expect(fnProps(job.name).Description).toBe(`schedule: ${job.name}`);
+  });
+
+  it('alarms cover every function\'s errors and the API\'s 5xx, all notifying one encrypted topic', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm');
+    const covered = new Set<string>();
+    for (const [, a] of alarms) {
+      for (const m of (a.Properties.Metrics ?? []) as { MetricStat?: { Metric: { MetricName: string; Dimensions: { Value: { Ref: string } }[] } } }[]) {
+        if (m.MetricStat?.Metric.MetricName === 'Errors') covered.add(m.MetricStat.Metric.Dimensions[0]!.Value.Ref);
+      }
+      expect(a.Properties.AlarmActions).toHaveLength(1);
+    }
+    expect([...covered].sort()).toEqual(allFunctionNames().map(logicalIdOf).sort());
+    expect(alarms.some(([, a]) => a.Properties.MetricName === '5xx' && a.Properties.Namespace === 'AWS/ApiGateway')).toBe(true);
+    const [, topic] = ofType('AWS::SNS::Topic')[0]!;
+    expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+  });
+});
+
+describe('least privilege', () => {
+  /** Reachable code of each handler (project code bundled, packages left as imports), to check the lists against. */
+  let bundles: Map<string, string>;
+  beforeAll(async () => {
+    const entries = new Map<string, string>([
+      ...routes.map((r) => [r.operation, handlerFile(r.operation)] as [string, string]),
+      ...streamWorkers.map((w) => [w.name, w.handlerFile] as [string, string]),
+      ...scheduledWorkers.map((w) => [w.name, w.handlerFile] as [string, string]),
+    ]);
+    const out = await build({
+      entryPoints: Object.fromEntries(entries), bundle: true, write: false, packages: 'external',
+      platform: 'node', format: 'esm', outdir: '/nonexistent', logLevel: 'silent',
+    });
+    bundles = new Map(out.outputFiles.map((f) => [f.path.replace(/^.*\//, '').replace(/\.js$/, ''), f.text]));
+    expect(bundles.size).toBe(entries.size);
+  });
+
+  it('kms:Sign belongs exactly to the handlers that can issue access tokens', () => {
+    const signersByCode = [...bundles].filter(([, code]) => /function issueAccessToken\(/.test(code)).map(([name]) => name);
+    expect(signersByCode.sort()).toEqual([...TOKEN_SIGNERS].sort());
+    for (const name of allFunctionNames()) {
+      expect(actionsOf(name).has('kms:Sign'), name).toBe((TOKEN_SIGNERS as readonly string[]).includes(name));
+    }
+  });
+
+  it('only the notifier may send email (and only the notifier\'s code talks to SES)', () => {
+    const sesByCode = [...bundles].filter(([, code]) => code.includes('@aws-sdk/client-sesv2')).map(([name]) => name);
+    expect(sesByCode).toEqual(['send-outbox-email']);
+    for (const name of allFunctionNames()) {
+      expect(actionsOf(name).has('ses:SendEmail'), name).toBe(name === 'send-outbox-email');
+    }
+    const [, policy] = ofType('AWS::IAM::Policy').find(([, p]) => (p.Properties.PolicyDocument.Statement as { Action: unknown }[]).some((s) => [s.Action].flat().includes('ses:SendEmail')))!;
+    const st = (policy.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]).find((s) => [s.Action].flat().includes('ses:SendEmail'))!;
+    const [identityId, identity] = ofType('AWS::SES::EmailIdentity')[0]!;
+    expect(identity.Properties.EmailIdentity).toBe('sender@test.example');
+    expect(st.Resource).toEqual({ 'Fn::Join': ['', expect.arrayContaining([':identity/', { Ref: identityId }])] });
+  });
+
+  it('table access: none for static handlers, read-only for verified readers, read/write for the rest', () => {
+    const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+    for (const r of routes) {
+      const actions = actionsOf(r.operation);
+      const reads = actions.has('dynamodb:GetItem') && actions.has('dynamodb:Query');
+      const writesAny = writes.some((a) => actions.has(a));
+      if ((NO_TABLE as readonly string[]).includes(r.operation)) expect([reads, writesAny], r.operation).toEqual([false, false]);
+      else if ((READ_ONLY as readonly string[]).includes(r.operation)) expect([reads, writesAny], r.operation).toEqual([true, false]);
+      else expect([reads, writesAny], r.operation).toEqual([true, true]);
+    }
+    // Only GET routes can be read-only or table-free.
+    for (const op of [...READ_ONLY, ...NO_TABLE]) expect(routes.find((r) => r.operation === op)?.method).toBe('GET');
+  });
+
+  it('the table-free handlers really make no DynamoDB call (run in-process, metered)', async () => {
+    const { startCapacityMeter } = await import('../../shared/data/capacity-meter.js');
+    const { invoke } = await import('../../local/invoke.js');
+    const meter = startCapacityMeter();
+    try {
+      for (const op of NO_TABLE) {
+        const route = routes.find((r) => r.operation === op)!;
+        const params = Object.fromEntries([...route.path.matchAll(/\{(\w+)\}/g)].map((m) => [m[1]!, 'x'.repeat(43)]));
+        const rawPath = route.path.replace(/\{(\w+)\}/g, 'x'.repeat(43));
+        const res = await invoke(handlerFile(op), {
+          version: '2.0', routeKey: `${route.method} ${route.path}`, rawPath, rawQueryString: '', headers: {},
+          pathParameters: params, isBase64Encoded: false,
+          requestContext: { http: { method: route.method, path: rawPath }, requestId: 'infra-test', timeEpoch: Date.now() },
+        }) as { statusCode: number };
+        expect(res.statusCode, op).toBe(200);
+      }
+      expect(meter.snapshot().calls).toBe(0);
+    } finally {
+      meter.stop();
+    }
+  });
+
+  it('every function but the 404 handler can verify tokens and read the pepper; the 404 handler can do nothing', () => {
+    for (const name of allFunctionNames().filter((n) => n !== 'notFound')) {
+      const a = actionsOf(name);
+      expect(a.has('kms:GetPublicKey') && a.has('secretsmanager:GetSecretValue'), name).toBe(true);
+    }
+    expect(actionsOf('notFound').size).toBe(0);
+  });
+});
+
+describe('cdk-nag', () => {
+  it('AwsSolutions checks pass with only the acknowledged, justified findings', () => {
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+    const findings = report.violations.map((v) => `${v.ruleName} (${v.severity}): ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+    expect(findings).toEqual([]);
+    expect(report.success).toBe(true);
+  });
+});
