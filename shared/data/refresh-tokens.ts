@@ -3,7 +3,7 @@
  * client-credentials grant). Using a token marks it used and issues the next one
  * in one transaction; presenting a used token revokes the whole family.
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName, transact, type TxPart } from './core.js';
 import { GSI } from './table.js';
 
@@ -43,25 +43,32 @@ function putTokenPart(hash: string, t: RefreshToken): TxPart {
   };
 }
 
-/** A new family and its first token. */
+/**
+ * A new family and its first token, in one BatchWriteItem rather than a
+ * transaction: both keys are fresh 256-bit values nobody else can name, so there
+ * is no condition to check, and a half-written pair (one item without the other)
+ * is unusable — the token is never handed out — and expires by TTL. Half the
+ * write cost of a transaction on the hottest path (client credentials).
+ */
 export async function createFamily(hash: string, t: RefreshToken, familyExpiresAt: string): Promise<void> {
-  await transact([
+  let pending: Record<string, unknown>[] = [
     {
-      name: 'family',
-      item: {
-        Put: {
-          TableName: tableName(),
-          Item: {
-            ...refreshFamilyKey(t.familyId), type: 'refreshFamily', familyId: t.familyId, subject: t.subject,
-            revoked: false, createdAt: t.createdAt,
-            GSI1PK: subjectPartition(t.subject.id), GSI1SK: `RTF#${t.familyId}`, ttl: epoch(familyExpiresAt),
-          },
-          ConditionExpression: 'attribute_not_exists(PK)',
+      PutRequest: {
+        Item: {
+          ...refreshFamilyKey(t.familyId), type: 'refreshFamily', familyId: t.familyId, subject: t.subject,
+          revoked: false, createdAt: t.createdAt,
+          GSI1PK: subjectPartition(t.subject.id), GSI1SK: `RTF#${t.familyId}`, ttl: epoch(familyExpiresAt),
         },
       },
     },
-    putTokenPart(hash, t),
-  ]);
+    { PutRequest: { Item: { ...refreshTokenKey(hash), type: 'refreshToken', ...t, ttl: epoch(t.expiresAt) } } },
+  ];
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt >= 5) throw new Error('Could not store the refresh token (throttled)');
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+    const out = await db.send(new BatchWriteCommand({ RequestItems: { [tableName()]: pending as never } }));
+    pending = (out.UnprocessedItems?.[tableName()] ?? []) as Record<string, unknown>[];
+  }
 }
 
 export async function getRefreshToken(hash: string): Promise<RefreshToken | undefined> {
