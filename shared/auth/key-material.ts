@@ -10,8 +10,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes, createHash } from 'node:crypto';
-import { KMSClient, GetPublicKeyCommand, SignCommand } from '@aws-sdk/client-kms';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { exportJWK, generateKeyPair, importJWK, importSPKI, SignJWT, type JWK, type JWTPayload, base64url } from 'jose';
 import formatter from 'ecdsa-sig-formatter';
 import { config } from '../config.js';
@@ -56,6 +54,8 @@ let pepper: Promise<Buffer> | undefined;
 export function loadPepper(): Promise<Buffer> {
   pepper ??= (async () => {
     if (config.pepperSecretArn) {
+      // Loaded only where used (AWS): keeps the SDK client out of local mode and off the import path.
+      const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
       const sm = new SecretsManagerClient({ region: config.region });
       const out = await sm.send(new GetSecretValueCommand({ SecretId: config.pepperSecretArn }));
       if (!out.SecretString) throw new Error('Pepper secret is empty');
@@ -85,6 +85,7 @@ async function localSigner(): Promise<Signer> {
 }
 
 async function kmsSigner(keyId: string): Promise<Signer> {
+  const { KMSClient, GetPublicKeyCommand, SignCommand } = await import('@aws-sdk/client-kms');
   const kms = new KMSClient({ region: config.region });
   const pub = await kms.send(new GetPublicKeyCommand({ KeyId: keyId }));
   if (!pub.PublicKey) throw new Error('KMS returned no public key');
