@@ -10,7 +10,7 @@
  */
 import { addSeconds, clock } from '../clock.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from '../errors.js';
-import { transact, TransactionConflict, type Page, type TxPart } from '../data/core.js';
+import { retryOnConflict, transact, TransactionConflict, type Page, type TxPart } from '../data/core.js';
 import {
   deleteMemberPart, getMember, holdsSeat, listMembers, replaceMemberPart, toMember,
   type Member, type MemberStatus,
@@ -65,7 +65,6 @@ export interface AssetOutcome {
 
 const memberTarget = (userId: string) => ({ type: 'member', id: userId });
 const notFound = () => new NotFoundError('Member not found.');
-const concurrentUpdate = () => new ConflictError('concurrent_update', 'The member changed while this request was processed; try again.');
 const callerId = (access: Access) => (access.principal.type === 'user' ? access.principal.userId : undefined);
 
 /** members.manage for people; an application user's scope was checked by the route. */
@@ -103,16 +102,17 @@ interface Plan {
 /**
  * Read the membership, let `plan` decide against it, write the plan in one
  * transaction. A concurrent change to the membership fails the version guard and
- * the decision is taken again on fresh state. `plan` returns undefined when there
- * is nothing to change.
+ * the decision is taken again on fresh state (a lost race in the end answers 409
+ * concurrent_modification). `plan` returns undefined when there is nothing to change;
+ * `onConflict` turns a failed business condition (a seat, a role) into its error.
  */
-async function changeMember(
+function changeMember(
   workspaceId: string,
   userId: string,
   plan: (m: Member, now: string, nowEpoch: number) => Plan | undefined,
   onConflict: (err: TransactionConflict) => AppError | undefined = () => undefined,
 ): Promise<Member> {
-  for (let attempt = 1; ; attempt++) {
+  return retryOnConflict(async () => {
     const nowEpoch = clock.nowEpochSeconds();
     const current = await getMember(workspaceId, userId, nowEpoch);
     if (!current) throw notFound();
@@ -120,15 +120,11 @@ async function changeMember(
     if (!p) return current;
     try {
       await transact(p.parts);
-      return { ...p.next, version: current.version + 1 };
     } catch (err) {
-      if (!(err instanceof TransactionConflict)) throw err;
-      const mapped = onConflict(err);
-      if (mapped) throw mapped;
-      if (attempt < 4) continue;
-      throw concurrentUpdate();
+      throw (err instanceof TransactionConflict && onConflict(err)) || err;
     }
-  }
+    return { ...p.next, version: current.version + 1 };
+  });
 }
 
 const noSeat = () => new ConflictError('no_seat_available', 'Every seat of this workspace is taken; add seats or free one first.');
@@ -279,25 +275,18 @@ export async function purgeMemberNow(
   access: Access, workspaceId: string, userId: string,
 ): Promise<{ userId: string; purged: true; assets: { purged: number } }> {
   assertMayManage(access);
-  for (let attempt = 1; ; attempt++) {
+  await retryOnConflict(async () => {
     const m = await getMember(workspaceId, userId, clock.nowEpochSeconds());
     if (!m) throw notFound();
     if (m.status !== 'removed') {
       throw new ConflictError('member_not_removed', 'Only a removed member can be purged; remove the member first.', { status: m.status });
     }
-    try {
-      await transact([
-        deleteMemberPart(m),
-        ...roleAssignmentParts(workspaceId, m.role, undefined),
-        auditPart(workspaceId, access.actor, 'member.purged', memberTarget(userId), { reason: 'requested', removedAt: m.removedAt }),
-      ]);
-      break;
-    } catch (err) {
-      if (!(err instanceof TransactionConflict)) throw err;
-      if (attempt < 4) continue;
-      throw concurrentUpdate();
-    }
-  }
+    await transact([
+      deleteMemberPart(m),
+      ...roleAssignmentParts(workspaceId, m.role, undefined),
+      auditPart(workspaceId, access.actor, 'member.purged', memberTarget(userId), { reason: 'requested', removedAt: m.removedAt }),
+    ]);
+  });
   return { userId, purged: true, assets: { purged: await purgeOrphanedIntegrations(workspaceId, userId) } };
 }
 
