@@ -66,7 +66,7 @@ export async function retryOnConflict<T>(
     try {
       return await attempt(n);
     } catch (err) {
-      if (!(err instanceof TransactionConflict) || n >= attempts || (opts.retryIf && !opts.retryIf(err))) throw err;
+      if (!(err instanceof TransactionConflict) || (opts.retryIf && !opts.retryIf(err)) || n >= attempts) throw err;
       await new Promise((r) => setTimeout(r, Math.random() * Math.min(200, 10 * 2 ** n)));
     }
   }

@@ -178,6 +178,14 @@ export function roleAssignmentPart(workspaceId: string, roleId: string, delta: 1
   };
 }
 
+/** The custom role exists when the transaction lands (part `role`). */
+export function customRoleExistsPart(workspaceId: string, roleId: string): TxPart {
+  return {
+    name: 'role',
+    item: { ConditionCheck: { TableName: tableName(), Key: roleKey(workspaceId, roleId), ConditionExpression: 'attribute_exists(PK)' } },
+  };
+}
+
 export const exampleCustomRole = (over: Partial<CustomRole> = {}): CustomRole => ({
   id: 'role_01JEXAMPLE0000000000000000',
   workspaceId: 'ws_01JEXAMPLE0000000000000000',

@@ -12,7 +12,7 @@ import { addSeconds, clock } from '../clock.js';
 import { newId } from '../ids.js';
 import { NotFoundError } from '../errors.js';
 import { hashToken, newToken } from '../auth/secrets.js';
-import { transact, TransactionConflict, type Page, type TxPart } from '../data/core.js';
+import { retryOnConflict, transact, type Page, type TxPart } from '../data/core.js';
 import {
   getAppUser, listAppUsersOfWorkspace, putAppUserPart, replaceAppUserPart, type AppUser,
 } from '../data/app-users.js';
@@ -105,18 +105,13 @@ async function changeAppUser(
   clientId: string,
   change: (a: AppUser, now: string) => { next: AppUser; parts: TxPart[] } | undefined,
 ): Promise<{ before: AppUser; after: AppUser }> {
-  for (let attempt = 0; ; attempt++) {
+  return retryOnConflict(async () => {
     const current = await requireAppUser(workspaceId, clientId);
     const out = change(current, clock.nowIso());
     if (!out) return { before: current, after: current };
-    try {
-      await transact([replaceAppUserPart(out.next), ...out.parts]);
-      return { before: current, after: { ...out.next, version: current.version + 1 } };
-    } catch (err) {
-      if (err instanceof TransactionConflict && err.has('appUser') && attempt < 5) continue;
-      throw err;
-    }
-  }
+    await transact([replaceAppUserPart(out.next), ...out.parts]);
+    return { before: current, after: { ...out.next, version: current.version + 1 } };
+  }, { retryIf: (err) => err.has('appUser') });
 }
 
 /**

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { catalog, catalogApp, type CatalogApp } from '../catalog.js';
 import { clock } from '../clock.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from '../errors.js';
-import { transact, TransactionConflict, type TxPart } from '../data/core.js';
+import { retryOnConflict, transact, TransactionConflict, type TxPart } from '../data/core.js';
 import {
   deleteAssignmentPart, deleteInstallationPart, getAssignment, getInstallation, installationCheckPart,
   listAssignments, listInstallations, putAssignmentPart, putInstallationPart, replaceInstallationPart,
@@ -26,8 +26,6 @@ import type { Access } from './access.js';
 import { auditPart, emailPart } from './events.js';
 import { MAX_TX_ITEMS, queueInChunks } from './integrations.js';
 import { resolveMemberRefs } from './member-refs.js';
-
-const MAX_ATTEMPTS = 4;
 
 export interface InstallationUserView {
   userId: string;
@@ -136,19 +134,9 @@ async function commit(core: TxPart[], emails: TxPart[]): Promise<void> {
   if (!fits) await queueInChunks(emails);
 }
 
-async function retrying<T>(attemptOnce: () => Promise<T>, onConflict?: (err: TransactionConflict) => void): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await attemptOnce();
-    } catch (err) {
-      if (err instanceof TransactionConflict) {
-        onConflict?.(err);
-        if (attempt < MAX_ATTEMPTS) continue;
-      }
-      throw err;
-    }
-  }
-}
+/** Optimistic retries; `onConflict` may first turn a specific failed condition into a domain error. */
+const retrying = <T>(attemptOnce: () => Promise<T>, onConflict?: (err: TransactionConflict) => void): Promise<T> =>
+  retryOnConflict(attemptOnce, { retryIf: (err) => { onConflict?.(err); return true; } });
 
 function installerOf(access: Access): Member {
   if (!access.member) throw new ForbiddenError('Only people can install apps.', 'human_only');

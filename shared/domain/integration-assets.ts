@@ -16,7 +16,7 @@
  *  - Purge: orphaned integrations are deleted; the member's leftover grants go too.
  */
 import { clock } from '../clock.js';
-import { TransactionConflict, transact, type TxPart } from '../data/core.js';
+import { retryOnConflict, transact, type TxPart } from '../data/core.js';
 import { activeMemberCheckPart, getMember } from '../data/members.js';
 import {
   allGrantsOfUser, deleteGrantPart, deleteGrants, deleteIntegrationPart,
@@ -26,7 +26,6 @@ import type { Actor } from './access.js';
 import { auditPart, SYSTEM_ACTOR } from './events.js';
 import { MAX_TX_ITEMS } from './integrations.js';
 
-const MAX_ATTEMPTS = 5;
 
 const without = (list: string[], userId: string) => list.filter((u) => u !== userId);
 const target = (i: Integration) => ({ type: 'integration', id: i.id });
@@ -40,18 +39,12 @@ async function withIntegration(
   integrationId: string,
   plan: (current: Integration | undefined) => TxPart[] | undefined,
 ): Promise<boolean> {
-  for (let attempt = 1; ; attempt++) {
-    const current = await getIntegration(workspaceId, integrationId, true);
-    const parts = plan(current);
+  return retryOnConflict(async () => {
+    const parts = plan(await getIntegration(workspaceId, integrationId, true));
     if (!parts) return false;
-    try {
-      await transact(parts);
-      return true;
-    } catch (err) {
-      if (err instanceof TransactionConflict && attempt < MAX_ATTEMPTS) continue;
-      throw err;
-    }
-  }
+    await transact(parts);
+    return true;
+  });
 }
 
 /** Is `userId` the only owner of an active integration? */

@@ -10,7 +10,7 @@ import { config } from '../config.js';
 import { newId } from '../ids.js';
 import { ConflictError, GoneError, NotFoundError, RateLimitedError, UnprocessableError, ValidationError } from '../errors.js';
 import { hashToken, newToken } from '../auth/secrets.js';
-import { transact, TransactionConflict, type Page, type TxPart } from '../data/core.js';
+import { retryOnConflict, transact, TransactionConflict, type Page, type TxPart } from '../data/core.js';
 import {
   consumeInvitationParts, deleteInvitationParts, getInvitation, getInvitationByTokenHash, invitationKey, inviteeStates,
   listInvitations as listInvitationItems, putInvitationParts, replaceExpiredInvitationParts, resendInvitationParts,
@@ -236,7 +236,8 @@ export async function resendInvitation(workspaceId: string, actor: Actor, invita
   await requireInvitation(workspaceId, invitationId);
   await assertInvitationBudget(workspaceId, 1);
   const workspace = await requireWorkspace(workspaceId);
-  for (let attempt = 0; ; attempt++) {
+  // Resent, accepted or revoked meanwhile: decide again on fresh state.
+  return retryOnConflict(async () => {
     const current = await requireInvitation(workspaceId, invitationId);
     const token = newToken();
     const now = clock.nowIso();
@@ -247,36 +248,24 @@ export async function resendInvitation(workspaceId: string, actor: Actor, invita
       emailMessageId: newId('out'),
     };
     const resent: Invitation = { ...current, ...next, emailStatus: 'queued', version: current.version + 1 };
-    try {
-      await transact([
-        ...resendInvitationParts(current, next),
-        invitationEmailPart(resent, token, workspace.name, await roleName(workspaceId, current.role)),
-        auditPart(workspaceId, actor, 'invitation.resent', { type: 'invitation', id: invitationId }, { email: current.email }, now),
-      ]);
-      return viewInvitation(resent, now);
-    } catch (err) {
-      // Resent, accepted or revoked meanwhile: decide again on fresh state.
-      if (err instanceof TransactionConflict && attempt < 3) continue;
-      throw err;
-    }
-  }
+    await transact([
+      ...resendInvitationParts(current, next),
+      invitationEmailPart(resent, token, workspace.name, await roleName(workspaceId, current.role)),
+      auditPart(workspaceId, actor, 'invitation.resent', { type: 'invitation', id: invitationId }, { email: current.email }, now),
+    ]);
+    return viewInvitation(resent, now);
+  });
 }
 
 export async function revokeInvitation(workspaceId: string, actor: Actor, invitationId: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
+  await retryOnConflict(async () => {
     const inv = await requireInvitation(workspaceId, invitationId);
-    try {
-      await transact([
-        ...deleteInvitationParts(inv),
-        ...roleAssignmentParts(workspaceId, inv.role, undefined),
-        auditPart(workspaceId, actor, 'invitation.revoked', { type: 'invitation', id: inv.id }, { email: inv.email, role: inv.role }),
-      ]);
-      return;
-    } catch (err) {
-      if (err instanceof TransactionConflict && attempt < 3) continue;
-      throw err;
-    }
-  }
+    await transact([
+      ...deleteInvitationParts(inv),
+      ...roleAssignmentParts(workspaceId, inv.role, undefined),
+      auditPart(workspaceId, actor, 'invitation.revoked', { type: 'invitation', id: inv.id }, { email: inv.email, role: inv.role }),
+    ]);
+  });
 }
 
 // ---- the link -----------------------------------------------------------------

@@ -6,7 +6,7 @@
 import { clock } from '../clock.js';
 import { newId } from '../ids.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
-import { transact, TransactionConflict, type TxPart } from '../data/core.js';
+import { retryOnConflict, transact, TransactionConflict, type TxPart } from '../data/core.js';
 import {
   deleteCustomRoleParts, getCustomRole, listCustomRoles, putCustomRoleParts, roleAssignmentPart, updateCustomRoleParts,
   type CustomRole,
@@ -82,11 +82,11 @@ export async function updateRole(
 ): Promise<RoleDefinition> {
   if (input.name !== undefined) assertNameFree(input.name);
   const permissions = input.permissions && normalisePermissions(input.permissions);
-  for (let attempt = 0; ; attempt++) {
-    const current = await requireCustomRole(workspaceId, roleId);
-    const now = clock.nowIso();
-    const next = { name: input.name ?? current.name, permissions: permissions ?? current.permissions, updatedAt: now };
-    try {
+  try {
+    return await retryOnConflict(async () => {
+      const current = await requireCustomRole(workspaceId, roleId);
+      const now = clock.nowIso();
+      const next = { name: input.name ?? current.name, permissions: permissions ?? current.permissions, updatedAt: now };
       await transact([
         ...updateCustomRoleParts(current, next),
         auditPart(workspaceId, actor, 'role.updated', { type: 'role', id: roleId }, {
@@ -95,34 +95,31 @@ export async function updateRole(
         }, now),
       ]);
       return viewCustomRole({ ...current, ...next });
-    } catch (err) {
-      if (err instanceof TransactionConflict && err.has('roleName')) throw nameTaken(next.name);
-      if (err instanceof TransactionConflict && attempt < 3) continue;
-      throw err;
-    }
+    }, { retryIf: (err) => !err.has('roleName') });
+  } catch (err) {
+    if (err instanceof TransactionConflict && err.has('roleName')) throw nameTaken(input.name!);
+    throw err;
   }
 }
 
 export async function deleteRole(workspaceId: string, actor: Actor, roleId: string): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    const role = await requireCustomRole(workspaceId, roleId);
-    if (role.assignments > 0) {
-      throw new ConflictError('role_in_use', 'Members or pending invitations hold this role; give them another role first.', { reason: 'assigned' });
-    }
-    try {
+  try {
+    // An assignment or edit racing the delete makes it read again and decide on fresh state.
+    await retryOnConflict(async () => {
+      const role = await requireCustomRole(workspaceId, roleId);
+      if (role.assignments > 0) {
+        throw new ConflictError('role_in_use', 'Members or pending invitations hold this role; give them another role first.', { reason: 'assigned' });
+      }
       await transact([
         ...deleteCustomRoleParts(role),
         auditPart(workspaceId, actor, 'role.deleted', { type: 'role', id: roleId }, { name: role.name }),
       ]);
-      return;
-    } catch (err) {
-      if (err instanceof TransactionConflict && err.has('defaultRole')) {
-        throw new ConflictError('role_in_use', 'This is the workspace\'s default role; choose another default first.', { reason: 'default_role' });
-      }
-      // An assignment or edit raced the delete: read again and decide on fresh state.
-      if (err instanceof TransactionConflict && attempt < 3) continue;
-      throw err;
+    }, { retryIf: (err) => !err.has('defaultRole') });
+  } catch (err) {
+    if (err instanceof TransactionConflict && err.has('defaultRole')) {
+      throw new ConflictError('role_in_use', 'This is the workspace\'s default role; choose another default first.', { reason: 'default_role' });
     }
+    throw err;
   }
 }
 

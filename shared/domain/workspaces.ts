@@ -3,11 +3,11 @@ import { clock } from '../clock.js';
 import { config } from '../config.js';
 import { newId } from '../ids.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
-import { transact, TransactionConflict } from '../data/core.js';
+import { retryOnConflict, transact, TransactionConflict, type TxPart } from '../data/core.js';
 import { getUser } from '../data/users.js';
 import { getWorkspace, putWorkspacePart, replaceWorkspacePart, type Workspace } from '../data/workspaces.js';
 import { getMember, putMemberPart, replaceMemberPart, type Member } from '../data/members.js';
-import { getCustomRole } from '../data/roles.js';
+import { customRoleExistsPart, getCustomRole } from '../data/roles.js';
 import { auditPart } from './events.js';
 import { isBuiltInRole } from './permissions.js';
 import type { Actor } from './access.js';
@@ -70,30 +70,36 @@ export async function assertAssignableRole(workspaceId: string, roleId: string):
 /** Optimistic read-modify-write of the workspace item, retried on a concurrent change. */
 export async function updateWorkspaceWith(
   workspaceId: string,
-  change: (w: Workspace) => { next: Workspace; parts?: import('../data/core.js').TxPart[] } | undefined,
+  change: (w: Workspace) => { next: Workspace; parts?: TxPart[] } | undefined,
 ): Promise<Workspace> {
-  for (let attempt = 0; ; attempt++) {
+  return retryOnConflict(async () => {
     const current = await requireWorkspace(workspaceId, true);
     const out = change(current);
     if (!out) return current;
-    try {
-      await transact([replaceWorkspacePart(out.next), ...(out.parts ?? [])]);
-      return { ...out.next, version: current.version + 1 };
-    } catch (err) {
-      if (err instanceof TransactionConflict && err.has('workspace') && attempt < 5) continue;
-      throw err;
-    }
-  }
+    await transact([replaceWorkspacePart(out.next), ...(out.parts ?? [])]);
+    return { ...out.next, version: current.version + 1 };
+  }, { retryIf: (err) => err.has('workspace') });
 }
 
 export async function updateWorkspace(workspaceId: string, actor: Actor, input: { name?: string; defaultRole?: string }): Promise<WorkspaceView> {
   if (input.defaultRole !== undefined) await assertAssignableRole(workspaceId, input.defaultRole);
   const now = clock.nowIso();
-  const ws = await updateWorkspaceWith(workspaceId, (w) => ({
-    next: { ...w, name: input.name ?? w.name, defaultRole: input.defaultRole ?? w.defaultRole, updatedAt: now },
-    parts: [auditPart(workspaceId, actor, 'workspace.updated', { type: 'workspace', id: workspaceId }, { ...input }, now)],
-  }));
-  return viewWorkspace(ws);
+  // A custom default role must still exist when the change lands (a delete may race it).
+  const roleStillThere: TxPart[] = input.defaultRole !== undefined && !isBuiltInRole(input.defaultRole)
+    ? [customRoleExistsPart(workspaceId, input.defaultRole)]
+    : [];
+  try {
+    const ws = await updateWorkspaceWith(workspaceId, (w) => ({
+      next: { ...w, name: input.name ?? w.name, defaultRole: input.defaultRole ?? w.defaultRole, updatedAt: now },
+      parts: [...roleStillThere, auditPart(workspaceId, actor, 'workspace.updated', { type: 'workspace', id: workspaceId }, { ...input }, now)],
+    }));
+    return viewWorkspace(ws);
+  } catch (err) {
+    if (err instanceof TransactionConflict && err.has('role')) {
+      throw new ValidationError('Unknown role.', { defaultRole: `no role "${input.defaultRole}" in this workspace` }, 'unknown_role');
+    }
+    throw err;
+  }
 }
 
 /**
@@ -113,7 +119,7 @@ export async function setSeatLimit(workspaceId: string, actor: Actor, seats: num
 export async function transferOwnership(workspaceId: string, actor: Actor, fromUserId: string, toUserId: string): Promise<WorkspaceView> {
   if (fromUserId === toUserId) throw new ConflictError('already_owner', 'You already own this workspace.');
   const nowEpoch = clock.nowEpochSeconds();
-  for (let attempt = 0; ; attempt++) {
+  return retryOnConflict(async () => {
     const [ws, from, to] = await Promise.all([
       requireWorkspace(workspaceId, true),
       getMember(workspaceId, fromUserId, nowEpoch),
@@ -123,17 +129,12 @@ export async function transferOwnership(workspaceId: string, actor: Actor, fromU
     if (!to || to.status === 'removed') throw new NotFoundError('Member not found.');
     if (to.status !== 'active') throw new ConflictError('member_not_active', 'The new owner must be an active member.');
     const now = clock.nowIso();
-    try {
-      await transact([
-        replaceWorkspacePart({ ...ws, ownerId: toUserId, updatedAt: now }),
-        replaceMemberPart({ ...from, role: 'admin', updatedAt: now }, 'member:from'),
-        replaceMemberPart({ ...to, role: 'owner', updatedAt: now }, 'member:to'),
-        auditPart(workspaceId, actor, 'ownership.transferred', { type: 'member', id: toUserId }, { from: fromUserId, to: toUserId }, now),
-      ]);
-      return viewWorkspace({ ...ws, ownerId: toUserId });
-    } catch (err) {
-      if (err instanceof TransactionConflict && attempt < 3) continue;
-      throw err;
-    }
-  }
+    await transact([
+      replaceWorkspacePart({ ...ws, ownerId: toUserId, updatedAt: now }),
+      replaceMemberPart({ ...from, role: 'admin', updatedAt: now }, 'member:from'),
+      replaceMemberPart({ ...to, role: 'owner', updatedAt: now }, 'member:to'),
+      auditPart(workspaceId, actor, 'ownership.transferred', { type: 'member', id: toUserId }, { from: fromUserId, to: toUserId }, now),
+    ]);
+    return viewWorkspace({ ...ws, ownerId: toUserId });
+  });
 }

@@ -6,8 +6,9 @@
  * uninstall, and authorization and tenant isolation on every route.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, uniqueEmail, type Harness, type TestResponse } from '../support/harness.js';
-import { signIn, createWorkspace, type Person } from '../support/given.js';
+import { startHarness, type Harness, type TestResponse } from '../support/harness.js';
+import { type Person, type Team } from '../support/given.js';
+import * as given from '../support/given.js';
 import { seedMember } from '../support/seed.js';
 import { emailsTo } from '../support/mail.js';
 import { clock } from '../../shared/clock.js';
@@ -19,24 +20,8 @@ let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
 afterAll(async () => { await h.runtime.stop(); });
 
-interface Team {
-  ws: string;
-  owner: Person;
-  admin: Person;
-}
-
-async function team(): Promise<Team> {
-  const owner = await signIn(h, uniqueEmail('owner'), 'Olivia Owner');
-  const ws = await createWorkspace(h, owner, 'Acme Apps', 100);
-  const admin = await member(ws, 'admin', 'Adam Admin');
-  return { ws, owner, admin };
-}
-
-async function member(ws: string, role = 'contributor', fullName = `Person ${role}`): Promise<Person> {
-  const p = await signIn(h, uniqueEmail(role), fullName);
-  await seedMember(ws, { userId: p.userId, email: p.email, fullName, role });
-  return p;
-}
+const team = () => given.team(h, { name: 'Acme Apps', seats: 100, ownerName: 'Olivia Owner' });
+const member = (ws: string, role = 'contributor', fullName?: string) => given.signedInMember(h, ws, { role, fullName });
 
 const apps = (t: Team) => `/workspaces/${t.ws}/apps`;
 const install = (t: Team, appId: string, by: Person | string, body: Record<string, unknown>) =>

@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, uniqueEmail, type Harness, type TestResponse } from '../support/harness.js';
-import { signIn, createWorkspace, type Person } from '../support/given.js';
+import { signIn, type Person, type Team } from '../support/given.js';
+import * as given from '../support/given.js';
 import { seedMember, type SeededMember } from '../support/seed.js';
 import { emailsTo } from '../support/mail.js';
 import { allGrantsOfUser, getIntegration } from '../../shared/data/integrations.js';
@@ -15,25 +16,8 @@ let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
 afterAll(async () => { await h.runtime.stop(); });
 
-interface Team {
-  ws: string;
-  owner: Person;
-  admin: Person;
-}
-
-async function team(): Promise<Team> {
-  const owner = await signIn(h, uniqueEmail('owner'), 'Olivia Owner');
-  const ws = await createWorkspace(h, owner, 'Acme Integrations', 100);
-  const admin = await member(ws, 'admin', 'Adam Admin');
-  return { ws, owner, admin };
-}
-
-/** A member who can sign in (the test holds their token). */
-async function member(ws: string, role = 'contributor', fullName = `Person ${role}`): Promise<Person> {
-  const p = await signIn(h, uniqueEmail(role), fullName);
-  await seedMember(ws, { userId: p.userId, email: p.email, fullName, role });
-  return p;
-}
+const team = () => given.team(h, { name: 'Acme Integrations', seats: 100, ownerName: 'Olivia Owner' });
+const member = (ws: string, role = 'contributor', fullName?: string) => given.signedInMember(h, ws, { role, fullName });
 
 const base = (t: Team) => `/workspaces/${t.ws}/integrations`;
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, uniqueEmail, type Harness } from '../support/harness.js';
-import { signIn, createWorkspace, type Person } from '../support/given.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { type Team } from '../support/given.js';
+import * as given from '../support/given.js';
 import { seedMember } from '../support/seed.js';
 import { clock } from '../../shared/clock.js';
 import { getMember } from '../../shared/data/members.js';
@@ -9,27 +10,9 @@ let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
 afterAll(async () => { await h.runtime.stop(); });
 
-interface Team {
-  owner: Person;
-  admin: Person;
-  ws: string;
-}
-
 /** An owner, a signed-in admin, and `seats` licences (the owner and the admin hold two). */
-async function team(seats = 10): Promise<Team> {
-  const owner = await signIn(h, uniqueEmail('owner'), 'Olive Owner');
-  const ws = await createWorkspace(h, owner, 'Members Inc', seats);
-  const admin = await signIn(h, uniqueEmail('admin'), 'Adam Admin');
-  await seedMember(ws, { userId: admin.userId, email: admin.email, fullName: 'Adam Admin', role: 'admin' });
-  return { owner, admin, ws };
-}
-
-/** A member who can sign in (so the test holds their token). */
-async function signedInMember(ws: string, role = 'contributor'): Promise<Person> {
-  const p = await signIn(h, uniqueEmail(role), `Person ${role}`);
-  await seedMember(ws, { userId: p.userId, email: p.email, fullName: `Person ${role}`, role });
-  return p;
-}
+const team = (seats = 10) => given.team(h, { name: 'Members Inc', seats });
+const signedInMember = (ws: string, role = 'contributor') => given.signedInMember(h, ws, { role });
 
 const seats = async (t: Team) => (await h.request('GET', `/workspaces/${t.ws}`, { token: t.owner.token })).json.seats as { limit: number; used: number };
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, uniqueEmail, type Harness } from '../support/harness.js';
 import { lastLinkTo } from '../support/mail.js';
-import { signIn, createWorkspace, type Person } from '../support/given.js';
+import { signIn, type Person, type Team } from '../support/given.js';
+import * as given from '../support/given.js';
 import { seedMember } from '../support/seed.js';
 import { clock } from '../../shared/clock.js';
 import { getMember } from '../../shared/data/members.js';
@@ -13,25 +14,9 @@ afterAll(async () => { await h.runtime.stop(); });
 
 const WINDOW_SECONDS = 14 * 24 * 3600;
 
-interface Team {
-  owner: Person;
-  admin: Person;
-  ws: string;
-}
-
-async function team(seats = 10): Promise<Team> {
-  const owner = await signIn(h, uniqueEmail('owner'), 'Olive Owner');
-  const ws = await createWorkspace(h, owner, 'Window Ltd', seats);
-  const admin = await signIn(h, uniqueEmail('admin'), 'Adam Admin');
-  await seedMember(ws, { userId: admin.userId, email: admin.email, fullName: 'Adam Admin', role: 'admin' });
-  return { owner, admin, ws };
-}
-
-async function signedInMember(t: Team, opts: { role?: string; joinedAt?: string } = {}): Promise<Person> {
-  const p = await signIn(h, uniqueEmail('member'), 'Mia Member');
-  await seedMember(t.ws, { userId: p.userId, email: p.email, fullName: 'Mia Member', ...opts });
-  return p;
-}
+const team = (seats = 10) => given.team(h, { name: 'Window Ltd', seats });
+const signedInMember = (t: Team, opts: { role?: string; joinedAt?: string } = {}) =>
+  given.signedInMember(h, t.ws, { fullName: 'Mia Member', ...opts });
 
 async function createIntegration(t: Team, p: Person, name: string): Promise<string> {
   const r = await h.request('POST', `/workspaces/${t.ws}/integrations`, { token: p.token, body: { name } });

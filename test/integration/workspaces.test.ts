@@ -56,6 +56,32 @@ describe('ownership transfer', () => {
   });
 });
 
+describe('default role', () => {
+  it('setting a custom default role and deleting that role race: exactly one wins', async () => {
+    const owner = await signIn(h, uniqueEmail('owner'));
+    const ws = await createWorkspace(h, owner, 'Defaults');
+    for (let round = 0; round < 4; round++) {
+      const role = await h.request('POST', `/workspaces/${ws}/roles`, { token: owner.token, body: { name: `Auditor ${round}`, permissions: ['members.read'] } });
+      expect(role.status).toBe(201);
+      const [patch, del] = await Promise.all([
+        h.request('PATCH', `/workspaces/${ws}`, { token: owner.token, body: { defaultRole: role.json.id } }),
+        h.request('DELETE', `/workspaces/${ws}/roles/${role.json.id}`, { token: owner.token }),
+      ]);
+      const ws1 = (await h.request('GET', `/workspaces/${ws}`, { token: owner.token })).json;
+      if (patch.status === 200) {
+        expect(del.status).toBe(409);
+        expect(ws1.defaultRole).toBe(role.json.id);
+        await h.request('PATCH', `/workspaces/${ws}`, { token: owner.token, body: { defaultRole: 'contributor' } });
+      } else {
+        expect(patch.status).toBe(400);
+        expect(patch.json.error.code).toBe('unknown_role');
+        expect(del.status).toBe(204);
+        expect(ws1.defaultRole).not.toBe(role.json.id);
+      }
+    }
+  });
+});
+
 describe('PATCH /me', () => {
   it('renames the user and the name shown on their memberships', async () => {
     const p = await signIn(h, uniqueEmail('renamer'), 'Old Name');

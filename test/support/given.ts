@@ -1,6 +1,6 @@
 /** Scenario steps shared by the test files. */
 import { expect } from 'vitest';
-import type { Harness } from './harness.js';
+import { uniqueEmail, type Harness } from './harness.js';
 import { lastLinkTo } from './mail.js';
 
 export interface Person {
@@ -26,4 +26,33 @@ export async function createWorkspace(h: Harness, owner: Person, name = 'Acme', 
   const r = await h.request('POST', '/workspaces', { token: owner.token, body: { name, ...(seats ? { seats } : {}) } });
   expect(r.status).toBe(201);
   return r.json.id as string;
+}
+
+/** A workspace with its owner and a signed-in admin. */
+export interface Team {
+  ws: string;
+  owner: Person;
+  admin: Person;
+}
+
+export async function team(h: Harness, opts: { name?: string; seats?: number; ownerName?: string } = {}): Promise<Team> {
+  const owner = await signIn(h, uniqueEmail('owner'), opts.ownerName ?? 'Olive Owner');
+  const ws = await createWorkspace(h, owner, opts.name ?? 'Acme', opts.seats ?? 10);
+  const admin = await signedInMember(h, ws, { role: 'admin', fullName: 'Adam Admin' });
+  return { ws, owner, admin };
+}
+
+/** A member who can sign in (the test holds their token), seeded directly rather than invited. */
+export async function signedInMember(
+  h: Harness,
+  ws: string,
+  opts: { role?: string; fullName?: string; joinedAt?: string; email?: string } = {},
+): Promise<Person> {
+  const role = opts.role ?? 'contributor';
+  const fullName = opts.fullName ?? `Person ${role}`;
+  const p = await signIn(h, opts.email ?? uniqueEmail(role), fullName);
+  // Imported late: seeding loads the service configuration, which some test files set up first.
+  const { seedMember } = await import('./seed.js');
+  await seedMember(ws, { userId: p.userId, email: p.email, fullName, role, joinedAt: opts.joinedAt });
+  return p;
 }
