@@ -3,7 +3,8 @@
  * against one shared DynamoDB Local and SES emulator, printing its tables.
  */
 import { readdirSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { freePort, startDynamoDbLocal, startSesEmulator } from '../local/processes.js';
 
 const wanted = process.argv.slice(2);
@@ -16,11 +17,13 @@ let failed = 0;
 try {
   for (const suite of suites) {
     console.log(`\n# ${suite}`);
-    const r = spawnSync(process.execPath, ['--import', 'tsx', `bench/suites/${suite}.ts`], {
+    // Asynchronous on purpose: the SES emulator runs in this process and must keep answering.
+    const child = spawn(process.execPath, ['--import', 'tsx', `bench/suites/${suite}.ts`], {
       stdio: 'inherit',
       env: { ...process.env, BENCH_DYNAMODB_ENDPOINT: dynamo.url, BENCH_SES_ENDPOINT: ses.url },
     });
-    if (r.status !== 0) { failed++; console.error(`suite ${suite} failed (exit ${r.status})`); }
+    const [code] = (await once(child, 'exit')) as [number | null];
+    if (code !== 0) { failed++; console.error(`suite ${suite} failed (exit ${code})`); }
   }
 } finally {
   await dynamo.stop();
