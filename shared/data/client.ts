@@ -6,11 +6,11 @@ const local = config.dynamodbEndpoint
   ? { endpoint: config.dynamodbEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
   : {};
 
-// Bounded waits: a stuck connection fails and is retried instead of hanging until the Lambda timeout.
+// A connection that cannot be opened fails fast and is retried, instead of waiting for the Lambda timeout.
 export const dynamodb = new DynamoDBClient({
   region: config.region,
   maxAttempts: 3,
-  requestHandler: { connectionTimeout: 1000, requestTimeout: 5000 },
+  requestHandler: { connectionTimeout: 1000 },
   ...local,
 });
 

@@ -5,7 +5,7 @@ import type { RenderedEmail } from './templates.js';
 
 const ses = new SESv2Client({
   region: config.region,
-  requestHandler: { connectionTimeout: 2000, requestTimeout: 10000 },
+  requestHandler: { connectionTimeout: 2000 },
   ...(config.sesEndpoint
     ? { endpoint: config.sesEndpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
     : {}),
