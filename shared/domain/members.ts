@@ -25,19 +25,8 @@ import type { Access } from './access.js';
 /** Seed 002: a removed member can be restored, with their assets, for 14 days. */
 export const REMOVAL_WINDOW_SECONDS = 14 * 24 * 3600;
 
-export interface MemberView {
-  userId: string;
-  email: string;
-  fullName: string;
-  role: string;
-  status: MemberStatus;
-  joinedAt: string;
-  updatedAt: string;
-  suspendedAt?: string;
-  deactivatedAt?: string;
-  removedAt?: string;
-  purgeAt?: string;
-}
+/** The public shape of a membership (API.md "Members"). */
+export type MemberView = Omit<Member, 'workspaceId' | 'beforeRemoval' | 'version'>;
 
 /**
  * The public shape. The state timestamps describe the current status only; the

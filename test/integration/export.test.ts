@@ -7,6 +7,7 @@ import { seedMember } from '../support/seed.js';
 import { clock } from '../../shared/clock.js';
 import { newId } from '../../shared/ids.js';
 import { batchPutMembers, type Member } from '../../shared/data/members.js';
+import { parseCsv } from '../support/csv-reader.js';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
@@ -14,24 +15,6 @@ afterAll(async () => { await h.runtime.stop(); });
 
 const HEADER = 'member_id,full_name,email,role,entry_date,status';
 
-/** RFC 4180 reader: what a spreadsheet would see. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell); rows.push(row); row = []; cell = ''; i++;
-    } else cell += c;
-  }
-  expect(cell).toBe('');
-  return rows;
-}
 
 /** The response exactly as sent on the wire (fetch would decompress it). */
 function rawGet(path: string, headers: Record<string, string>): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {

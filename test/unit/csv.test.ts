@@ -1,23 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { csvCell, csvRow } from '../../shared/domain/csv.js';
+import { parseCsv } from '../support/csv-reader.js';
 
-/** A minimal RFC 4180 reader, so the tests check what a spreadsheet would read back. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (c === '"') quoted = false; else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell); rows.push(row); row = []; cell = ''; i++;
-    } else cell += c;
-  }
-  return rows;
-}
 
 describe('csvCell', () => {
   it('leaves plain text alone', () => {
