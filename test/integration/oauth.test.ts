@@ -14,6 +14,7 @@ import { startHarness, uniqueEmail, type Harness, type TestResponse } from '../s
 import { signIn, createWorkspace, type Person } from '../support/given.js';
 import { freePort } from '../../local/processes.js';
 import { clock } from '../../shared/clock.js';
+import { advanceClock } from '../support/clock.js';
 
 let h: Harness;
 let issuer: string;
@@ -62,8 +63,6 @@ const reset = (app: App, previousSecretExpiresInSeconds?: number) =>
   h.request('POST', `/workspaces/${ws}/app-users/${app.clientId}/secret`, {
     token: owner.token, body: previousSecretExpiresInSeconds === undefined ? {} : { previousSecretExpiresInSeconds },
   });
-
-const advanceClock = (advanceSeconds: number) => h.request('POST', '/_local/clock', { body: { advanceSeconds } });
 
 /** RFC 6749 §5.2: exactly { error, error_description }, never cached. */
 function expectOAuthError(r: TestResponse, status: number, error: string) {
@@ -228,7 +227,11 @@ describe('POST /oauth/token: client_credentials', () => {
 describe('secret reset', () => {
   it('without a grace period, the old secret and its access tokens are rejected right away', async () => {
     const app = await createApp();
-    const session = await clientCredentials(app);
+    const first = await clientCredentials(app);
+    // The session is live before the reset: its access token works and its refresh token rotates.
+    const session = await tokenRequest({ grant_type: 'refresh_token', refresh_token: first.json.refresh_token, client_id: app.clientId, client_secret: app.clientSecret });
+    expect(session.status).toBe(200);
+    expect((await h.request('GET', `/workspaces/${ws}`, { token: session.json.access_token })).status).toBe(200);
     const r = await reset(app);
     expect(r.status).toBe(200);
     expect(Object.keys(r.json)).toEqual(['clientSecret']);
@@ -263,7 +266,7 @@ describe('secret reset', () => {
       expect((await h.request('GET', `/workspaces/${ws}`, { token })).status).toBe(200);
     }
 
-    await advanceClock(301);
+    await advanceClock(h, 301);
     expectOAuthError(await clientCredentials(app), 401, 'invalid_client');
     for (const token of [before.json.access_token, oldSecretToken]) {
       expect((await h.request('GET', `/workspaces/${ws}`, { token })).status).toBe(401);
@@ -317,7 +320,9 @@ describe('POST /oauth/revoke (RFC 7009)', () => {
     expect(unknown.headers.get('cache-control')).toBe('no-store');
     expect((await revoke({ token: 'not-a-token-at-all' })).status).toBe(200);
 
-    const session = await clientCredentials(app);
+    // A live refresh token: it rotates once before the revocations below are tried on it.
+    const session = await tokenRequest({ grant_type: 'refresh_token', refresh_token: (await clientCredentials(app)).json.refresh_token, ...creds });
+    expect(session.status).toBe(200);
     expectOAuthError(await revoke({ token: session.json.refresh_token }), 401, 'invalid_client');
     expectOAuthError(await revoke({ token: session.json.refresh_token, client_id: other.clientId, client_secret: other.clientSecret }), 400, 'invalid_grant');
     expectOAuthError(await revoke({ token: session.json.refresh_token, client_id: app.clientId, client_secret: 'rsk_wrong' }), 401, 'invalid_client');
@@ -331,15 +336,18 @@ describe('POST /oauth/revoke (RFC 7009)', () => {
 
     // Access tokens are self-contained: revocation answers 200 and the token lives out its (short) life.
     const access = await clientCredentials(app);
+    expect((await h.request('GET', `/workspaces/${ws}`, { token: access.json.access_token })).status).toBe(200);
     expect((await revoke({ token: access.json.access_token, token_type_hint: 'access_token', ...creds })).status).toBe(200);
     expect((await h.request('GET', `/workspaces/${ws}`, { token: access.json.access_token })).status).toBe(200);
   });
 
   it('a person may revoke their own refresh token without client authentication', async () => {
     const person = await signIn(h, uniqueEmail('revoker'));
-    const r = await h.request('POST', '/oauth/revoke', { body: { token: person.refreshToken } });
+    const live = await tokenRequest({ grant_type: 'refresh_token', refresh_token: person.refreshToken });
+    expect(live.status).toBe(200);
+    const r = await h.request('POST', '/oauth/revoke', { body: { token: live.json.refresh_token } });
     expect(r.status).toBe(200);
-    expectOAuthError(await tokenRequest({ grant_type: 'refresh_token', refresh_token: person.refreshToken }), 400, 'invalid_grant');
+    expectOAuthError(await tokenRequest({ grant_type: 'refresh_token', refresh_token: live.json.refresh_token }), 400, 'invalid_grant');
   });
 });
 
@@ -397,7 +405,7 @@ describe('application tokens are confined to their workspace, their scopes, and 
 describe('failed client authentications are rate limited per client id', () => {
   it('throttles failures with 429 and Retry-After, keeps the right secret working, and locks only a flood, briefly', async () => {
     // Start at the beginning of a fixed window so the whole scenario falls inside one.
-    await advanceClock(60 - (clock.nowEpochSeconds() % 60));
+    await advanceClock(h, 60 - (clock.nowEpochSeconds() % 60));
     const app = await createApp();
     const wrong = () => tokenRequest({ grant_type: 'client_credentials', client_id: app.clientId, client_secret: 'rsk_guess' });
 
@@ -419,7 +427,7 @@ describe('failed client authentications are rate limited per client id', () => {
     // Other clients are unaffected.
     expect((await clientCredentials(await createApp())).status).toBe(200);
 
-    await advanceClock(61);
+    await advanceClock(h, 61);
     expect((await clientCredentials(app)).status).toBe(200);
     expectOAuthError(await wrong(), 401, 'invalid_client');
   });
@@ -427,7 +435,7 @@ describe('failed client authentications are rate limited per client id', () => {
   it('throttles unknown client ids the same way', async () => {
     const id = 'app_01JYYYYYYYYYYYYYYYYYYYYYYY';
     const send = () => tokenRequest({ grant_type: 'client_credentials', client_id: id, client_secret: 'rsk_guess' });
-    await advanceClock(60 - (clock.nowEpochSeconds() % 60));
+    await advanceClock(h, 60 - (clock.nowEpochSeconds() % 60));
     for (let i = 0; i < 10; i++) expect((await send()).status).toBe(401);
     expectOAuthError(await send(), 429, 'slow_down');
   });
