@@ -49,6 +49,13 @@ export class ConflictError extends AppError {
   }
 }
 
+/** Lost every optimistic retry to concurrent writers: nothing was written; the client may try again. */
+export class ConcurrentModificationError extends ConflictError {
+  constructor() {
+    super('concurrent_modification', 'Something else changed this at the same moment; nothing was written. Try again.');
+  }
+}
+
 export class GoneError extends AppError {
   constructor(code: string, message: string) {
     super(410, code, message);

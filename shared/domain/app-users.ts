@@ -14,7 +14,7 @@ import { NotFoundError } from '../errors.js';
 import { hashToken, newToken } from '../auth/secrets.js';
 import { retryOnConflict, transact, type Page, type TxPart } from '../data/core.js';
 import {
-  getAppUser, listAppUsersOfWorkspace, putAppUserPart, replaceAppUserPart, type AppUser,
+  AppUserPart, getAppUser, listAppUsersOfWorkspace, putAppUserPart, replaceAppUserPart, type AppUser,
 } from '../data/app-users.js';
 import { revokeFamiliesOf } from '../data/refresh-tokens.js';
 import { auditPart } from './events.js';
@@ -111,7 +111,7 @@ async function changeAppUser(
     if (!out) return { before: current, after: current };
     await transact([replaceAppUserPart(out.next), ...out.parts]);
     return { before: current, after: { ...out.next, version: current.version + 1 } };
-  }, { retryIf: (err) => err.has('appUser') });
+  }, { retryIf: (err) => err.has(AppUserPart.appUser) });
 }
 
 /**

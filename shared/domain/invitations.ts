@@ -12,15 +12,16 @@ import { ConflictError, GoneError, NotFoundError, RateLimitedError, Unprocessabl
 import { hashToken, newToken } from '../auth/secrets.js';
 import { retryOnConflict, transact, TransactionConflict, type Page, type TxPart } from '../data/core.js';
 import {
-  consumeInvitationParts, deleteInvitationParts, getInvitation, getInvitationByTokenHash, invitationKey, inviteeStates,
+  consumeInvitationParts, deleteInvitationParts, getInvitation, InvitationPart, getInvitationByTokenHash, invitationKey, inviteeStates,
   listInvitations as listInvitationItems, putInvitationParts, replaceExpiredInvitationParts, resendInvitationParts,
   type Invitation, type Inviter,
 } from '../data/invitations.js';
 import { getMember, putMemberPart, replaceMemberPart, type Member } from '../data/members.js';
 import { getUserByEmail, putUserParts, type User } from '../data/users.js';
-import { takeSeatPart, type Workspace } from '../data/workspaces.js';
+import { takeSeatPart, WorkspacePart, type Workspace } from '../data/workspaces.js';
 import { getAppUser } from '../data/app-users.js';
 import { hit } from '../data/rate-limits.js';
+import { RolePart } from '../data/roles.js';
 import { assertAssignableRole, requireWorkspace } from './workspaces.js';
 import { roleAssignmentParts, roleName } from './roles.js';
 import { auditPart, emailPart, SYSTEM_ACTOR } from './events.js';
@@ -151,9 +152,9 @@ async function inviteOne(ctx: InviteContext, email: string, expired: Invitation 
     ]);
     return { email, status: 'invited', invitation: viewInvitation(inv, now) };
   } catch (err) {
-    if (err instanceof TransactionConflict && err.has('role:assign')) throw unknownRole(ctx.role);
+    if (err instanceof TransactionConflict && err.has(RolePart.assign)) throw unknownRole(ctx.role);
     // Someone invited (or resent to) this address at the same moment: theirs stands.
-    if (err instanceof TransactionConflict && (err.has('inviteEmail') || err.has('oldInvitation'))) {
+    if (err instanceof TransactionConflict && (err.has(InvitationPart.email) || err.has(InvitationPart.old))) {
       const [state] = await inviteeStates(ctx.workspace.id, [email]);
       return { email, status: 'already_invited', ...(state?.invitation ? { invitation: viewInvitation(state.invitation) } : {}) };
     }
@@ -371,8 +372,8 @@ export async function acceptInvitation(token: string, fullName: string | undefin
       return { workspace: { id: workspace.id, name: workspace.name }, member: viewMember(member), session };
     } catch (err) {
       if (!(err instanceof TransactionConflict)) throw err;
-      if (err.has('token')) throw notFound();
-      if (err.has('seat')) throw new ConflictError('no_seat_available', 'The workspace has no free seat; ask an administrator to add one.');
+      if (err.has(InvitationPart.token)) throw notFound();
+      if (err.has(WorkspacePart.seat)) throw new ConflictError('no_seat_available', 'The workspace has no free seat; ask an administrator to add one.');
       // The invitation expired or was resent, the email got a user or a membership, or the
       // workspace item was contended: read everything again and decide on fresh state.
       if (attempt >= ACCEPT_ATTEMPTS) throw err;

@@ -12,10 +12,11 @@ import { addSeconds, clock } from '../clock.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from '../errors.js';
 import { retryOnConflict, transact, TransactionConflict, type Page, type TxPart } from '../data/core.js';
 import {
-  deleteMemberPart, getMember, holdsSeat, listMembers, replaceMemberPart, toMember,
+  deleteMemberPart, getMember, holdsSeat, listMembers, MemberPart, replaceMemberPart, toMember,
   type Member, type MemberStatus,
 } from '../data/members.js';
-import { releaseSeatPart, takeSeatPart } from '../data/workspaces.js';
+import { releaseSeatPart, takeSeatPart, WorkspacePart } from '../data/workspaces.js';
+import { RolePart } from '../data/roles.js';
 import { auditPart, SYSTEM_ACTOR } from './events.js';
 import { assertAssignableRole } from './workspaces.js';
 import { roleAssignmentParts } from './roles.js';
@@ -117,7 +118,7 @@ function changeMember(
 }
 
 const noSeat = () => new ConflictError('no_seat_available', 'Every seat of this workspace is taken; add seats or free one first.');
-const seatConflict = (err: TransactionConflict) => (err.has('seat') ? noSeat() : undefined);
+const seatConflict = (err: TransactionConflict) => (err.has(WorkspacePart.seat) ? noSeat() : undefined);
 const notActive = (m: Member) =>
   new ConflictError('member_not_active', `Only an active member can be changed this way; this one is ${m.status}.`, { status: m.status });
 const useTransfer = () => new ConflictError('use_ownership_transfer', 'The owner role changes hands only by an ownership transfer.');
@@ -137,7 +138,7 @@ export async function changeMemberRole(access: Access, workspaceId: string, user
         auditPart(workspaceId, access.actor, 'member.role_changed', memberTarget(userId), { from: m.role, to: role }, now),
       ],
     };
-  }, (err) => (err.has('role:assign') ? new ValidationError('Unknown role.', { role: `no role "${role}" in this workspace` }, 'unknown_role') : undefined));
+  }, (err) => (err.has(RolePart.assign) ? new ValidationError('Unknown role.', { role: `no role "${role}" in this workspace` }, 'unknown_role') : undefined));
   return viewMember(member);
 }
 
@@ -249,7 +250,7 @@ export async function restoreMember(
     return {
       next,
       parts: [
-        replaceMemberPart(next, 'member', { aliveAt: nowEpoch }),
+        replaceMemberPart(next, MemberPart.member, { aliveAt: nowEpoch }),
         ...(holdsSeat(before.status) ? [takeSeatPart(workspaceId, now)] : []),
         auditPart(workspaceId, access.actor, 'member.restored', memberTarget(userId), { status: before.status, role: before.role }, now),
       ],

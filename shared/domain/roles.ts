@@ -8,7 +8,7 @@ import { newId } from '../ids.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { retryOnConflict, transact, TransactionConflict, type TxPart } from '../data/core.js';
 import {
-  deleteCustomRoleParts, getCustomRole, listCustomRoles, putCustomRoleParts, roleAssignmentPart, updateCustomRoleParts,
+  deleteCustomRoleParts, getCustomRole, listCustomRoles, putCustomRoleParts, roleAssignmentPart, RolePart, updateCustomRoleParts,
   type CustomRole,
 } from '../data/roles.js';
 import { getMember } from '../data/members.js';
@@ -71,7 +71,7 @@ export async function createRole(workspaceId: string, actor: Actor, input: { nam
       auditPart(workspaceId, actor, 'role.created', { type: 'role', id: role.id }, { name: role.name, permissions: role.permissions }, now),
     ]);
   } catch (err) {
-    if (err instanceof TransactionConflict && err.has('roleName')) throw nameTaken(input.name);
+    if (err instanceof TransactionConflict && err.has(RolePart.name)) throw nameTaken(input.name);
     throw err;
   }
   return viewCustomRole(role);
@@ -95,9 +95,9 @@ export async function updateRole(
         }, now),
       ]);
       return viewCustomRole({ ...current, ...next });
-    }, { retryIf: (err) => !err.has('roleName') });
+    }, { retryIf: (err) => !err.has(RolePart.name) });
   } catch (err) {
-    if (err instanceof TransactionConflict && err.has('roleName')) throw nameTaken(input.name!);
+    if (err instanceof TransactionConflict && err.has(RolePart.name)) throw nameTaken(input.name!);
     throw err;
   }
 }
@@ -114,9 +114,9 @@ export async function deleteRole(workspaceId: string, actor: Actor, roleId: stri
         ...deleteCustomRoleParts(role),
         auditPart(workspaceId, actor, 'role.deleted', { type: 'role', id: roleId }, { name: role.name }),
       ]);
-    }, { retryIf: (err) => !err.has('defaultRole') });
+    }, { retryIf: (err) => !err.has(RolePart.isDefault) });
   } catch (err) {
-    if (err instanceof TransactionConflict && err.has('defaultRole')) {
+    if (err instanceof TransactionConflict && err.has(RolePart.isDefault)) {
       throw new ConflictError('role_in_use', 'This is the workspace\'s default role; choose another default first.', { reason: 'default_role' });
     }
     throw err;

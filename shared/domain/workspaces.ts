@@ -6,9 +6,9 @@ import { ConflictError, NotFoundError, RateLimitedError, ValidationError } from 
 import { retryOnConflict, transact, TransactionConflict, type TxPart } from '../data/core.js';
 import { getUser } from '../data/users.js';
 import { hitPart, retryAfter } from '../data/rate-limits.js';
-import { getWorkspace, putWorkspacePart, replaceWorkspacePart, type Workspace } from '../data/workspaces.js';
-import { getMember, putMemberPart, replaceMemberPart, type Member } from '../data/members.js';
-import { customRoleExistsPart, getCustomRole } from '../data/roles.js';
+import { getWorkspace, putWorkspacePart, replaceWorkspacePart, WorkspacePart, type Workspace } from '../data/workspaces.js';
+import { getMember, MemberPart, putMemberPart, replaceMemberPart, type Member } from '../data/members.js';
+import { customRoleExistsPart, getCustomRole, RolePart } from '../data/roles.js';
 import { auditPart } from './events.js';
 import { isBuiltInRole } from './permissions.js';
 import { roleAssignmentParts } from './roles.js';
@@ -95,7 +95,7 @@ export async function updateWorkspaceWith(
     if (!out) return current;
     await transact([replaceWorkspacePart(out.next), ...(out.parts ?? [])]);
     return { ...out.next, version: current.version + 1 };
-  }, { retryIf: (err) => err.has('workspace') });
+  }, { retryIf: (err) => err.has(WorkspacePart.workspace) });
 }
 
 export async function updateWorkspace(workspaceId: string, actor: Actor, input: { name?: string; defaultRole?: string }): Promise<WorkspaceView> {
@@ -112,7 +112,7 @@ export async function updateWorkspace(workspaceId: string, actor: Actor, input: 
     }));
     return viewWorkspace(ws);
   } catch (err) {
-    if (err instanceof TransactionConflict && err.has('role')) {
+    if (err instanceof TransactionConflict && err.has(RolePart.role)) {
       throw new ValidationError('Unknown role.', { defaultRole: `no role "${input.defaultRole}" in this workspace` }, 'unknown_role');
     }
     throw err;
@@ -148,8 +148,8 @@ export async function transferOwnership(workspaceId: string, actor: Actor, fromU
     const now = clock.nowIso();
     await transact([
       replaceWorkspacePart({ ...ws, ownerId: toUserId, updatedAt: now }),
-      replaceMemberPart({ ...from, role: 'admin', updatedAt: now }, 'member:from'),
-      replaceMemberPart({ ...to, role: 'owner', updatedAt: now }, 'member:to'),
+      replaceMemberPart({ ...from, role: 'admin', updatedAt: now }, MemberPart.transferFrom),
+      replaceMemberPart({ ...to, role: 'owner', updatedAt: now }, MemberPart.transferTo),
       // The new owner stops holding their previous (possibly custom) role.
       ...roleAssignmentParts(workspaceId, to.role, 'owner'),
       auditPart(workspaceId, actor, 'ownership.transferred', { type: 'member', id: toUserId }, { from: fromUserId, to: toUserId }, now),

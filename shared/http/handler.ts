@@ -19,7 +19,6 @@ import { AppError, NotFoundError, OAuthError, UnauthenticatedError, ValidationEr
 import { verifyAccessToken } from '../auth/access-tokens.js';
 import { resolveAccess, type Access } from '../domain/access.js';
 import { logger } from '../logger.js';
-import { TransactionConflict } from '../data/core.js';
 import { clientSource } from './client-source.js';
 import { routeFor, type Operation, type RouteDef, type RouteFor } from './routes.js';
 import type { HttpResult } from './responses.js';
@@ -113,13 +112,6 @@ const errorMapper = (route: RouteDef): Middleware => ({
       request.response = { statusCode: oauth.statusCode, headers: { ...headers, pragma: 'no-cache', ...oauth.headers }, body: JSON.stringify(oauth.toJSON()) };
     } else if (err instanceof AppError) {
       request.response = { statusCode: err.statusCode, headers: { ...headers, ...err.headers }, body: JSON.stringify(err.toJSON()) };
-    } else if (err instanceof TransactionConflict) {
-      // Lost every optimistic retry to concurrent writers: nothing was written; the client may try again.
-      request.response = {
-        statusCode: 409,
-        headers,
-        body: JSON.stringify({ error: { code: 'concurrent_modification', message: 'Something else changed this at the same moment; nothing was written. Try again.' } }),
-      };
     } else {
       logger.error('unhandled error', { operation: route.operation, error: err as Error });
       request.response = {
