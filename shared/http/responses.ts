@@ -12,6 +12,9 @@ export const ok = (body: unknown, headers?: Record<string, string>): HttpResult 
 export const created = (body: unknown): HttpResult => ({ statusCode: 201, body });
 export const accepted = (body: unknown = {}): HttpResult => ({ statusCode: 202, body });
 export const noContent = (): HttpResult => ({ statusCode: 204 });
+/** 303 See Other: after a form POST the browser follows with a GET. */
+export const seeOther = (location: string, headers?: Record<string, string>): HttpResult =>
+  ({ statusCode: 303, headers: { location, ...headers } });
 export const html = (page: string, statusCode = 200): HttpResult => ({ statusCode, raw: page, contentType: 'text/html; charset=utf-8' });
 
 /** Minimal HTML escaping for text placed into our pages. */
