@@ -20,6 +20,7 @@ import { verifyAccessToken } from '../auth/access-tokens.js';
 import { resolveAccess, type Access } from '../domain/access.js';
 import { logger } from '../logger.js';
 import { TransactionConflict } from '../data/core.js';
+import { clientSource } from './client-source.js';
 import { routeFor, type Operation, type RouteDef, type RouteFor } from './routes.js';
 import type { HttpResult } from './responses.js';
 
@@ -37,9 +38,14 @@ export interface Request<R extends RouteDef> {
   requestId: string;
   /** Did the request come as an HTML form post? */
   isForm: boolean;
+  /** The caller's address as abuse limits count it (shared/http/client-source.ts). */
+  source: string;
 }
 
-export type Core<Op extends Operation> = (req: Request<RouteFor<Op>>) => Promise<HttpResult>;
+/** The JSON body a route answers with, from its response schema. */
+type ResponseBody<R extends RouteDef> = R extends { response: ZodType } ? z.input<R['response']> : never;
+
+export type Core<Op extends Operation> = (req: Request<RouteFor<Op>>) => Promise<HttpResult<ResponseBody<RouteFor<Op>>>>;
 
 type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyStructuredResultV2;
@@ -236,6 +242,19 @@ const contentSecurityPolicy: Middleware = {
   },
 };
 
+/**
+ * Test-suite guard: a success answer that its response schema (and so /openapi.json and
+ * the Console's generated types) does not describe fails loudly, extra fields included.
+ */
+function checkResponse(route: RouteDef, result: HttpResult): void {
+  if (!route.response || result.raw !== undefined || result.body === undefined || result.statusCode >= 300) return;
+  const check = route.response.safeParse(result.body);
+  if (check.success) return;
+  const problem = `Response of ${route.operation} does not match its schema: ${JSON.stringify(check.error.issues)}`;
+  process.stderr.write(`${problem}\n`);
+  throw new Error(problem);
+}
+
 function toResponse(result: HttpResult, requestId: string): Result {
   const headers: Record<string, string> = { ...BASE_HEADERS, 'x-request-id': requestId, ...result.headers };
   if (result.raw !== undefined) {
@@ -275,7 +294,9 @@ export function httpHandler<Op extends Operation>(operation: Op, core: Core<Op>)
         rawBody: parsed.raw,
         requestId: context.awsRequestId,
         isForm: parsed.isForm,
+        source: clientSource(event.requestContext?.http?.sourceIp),
       } as unknown as Request<RouteFor<Op>>);
+      if (config.checkResponses) checkResponse(route, result);
       return toResponse(result, context.awsRequestId);
     });
   return handler;
