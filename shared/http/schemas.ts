@@ -113,4 +113,8 @@ export const updateAppUsersBody = z.object({
   notify: z.boolean().optional(),
 }).strict();
 
-export const localClockBody = z.object({ advanceSeconds: z.number().int().min(0).max(10 * 365 * 24 * 3600) }).strict();
+/** Local mode only: move the service clock forward, or put it back to the system time. */
+export const localClockBody = z.union([
+  z.object({ advanceSeconds: z.number().int().min(0).max(10 * 365 * 24 * 3600) }).strict(),
+  z.object({ reset: z.literal(true) }).strict(),
+]);
