@@ -116,8 +116,9 @@ describe('a standard OAuth client (openid-client) against our discovery document
       token_endpoint: `${issuer}/oauth/token`,
       revocation_endpoint: `${issuer}/oauth/revoke`,
       jwks_uri: `${issuer}/.well-known/jwks.json`,
-      grant_types_supported: ['client_credentials', 'refresh_token'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
+      // 'none': host products exchange sign-in hand-off codes as public clients (PKCE instead of a secret).
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     });
     // No private_key_jwt / client_secret_jwt here, so no signing algorithms for client authentication.
     expect(r.json.token_endpoint_auth_signing_alg_values_supported).toBeUndefined();
@@ -172,7 +173,9 @@ describe('POST /oauth/token: client_credentials', () => {
       ['missing grant_type', () => tokenRequest(creds), 400, 'invalid_request'],
       ['empty body', () => h.request('POST', '/oauth/token', { headers: { 'content-type': 'application/json' } }), 400, 'invalid_request'],
       ['unknown grant type', () => tokenRequest({ grant_type: 'password', username: 'a', password: 'b', ...creds }), 400, 'unsupported_grant_type'],
-      ['authorization_code grant', () => tokenRequest({ grant_type: 'authorization_code', code: 'x', ...creds }), 400, 'unsupported_grant_type'],
+      ['device_code grant', () => tokenRequest({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: 'x', ...creds }), 400, 'unsupported_grant_type'],
+      // Hand-off codes go to public clients (PKCE); an application user's secret has no place there.
+      ['authorization_code grant with an app secret', () => tokenRequest({ grant_type: 'authorization_code', code: 'x', ...creds }), 401, 'invalid_client'],
       ['malformed JSON', () => h.request('POST', '/oauth/token', { rawBody: '{"grant_type": "client_credentials",', headers: { 'content-type': 'application/json' } }), 400, 'invalid_request'],
       ['wrong content type', () => h.request('POST', '/oauth/token', { rawBody: 'grant_type=client_credentials', headers: { 'content-type': 'text/plain' } }), 400, 'invalid_request'],
       ['non-string parameter', () => tokenRequest({ grant_type: 'client_credentials', client_id: app.clientId, client_secret: 12345 }), 400, 'invalid_request'],
