@@ -150,3 +150,4 @@ export interface Page<T> {
 }
 
 export { db, tableName };
+export { isConditionFailure } from './conditions.js';
