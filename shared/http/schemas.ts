@@ -3,7 +3,7 @@
  * contract and the checks cannot drift apart.
  */
 import { z } from 'zod';
-import { ACCESS_TYPE_NAMES, PERMISSIONS } from '../domain/permissions.js';
+import { ACCESS_TYPE_NAMES, PERMISSIONS, type AccessType } from '../domain/permissions.js';
 
 export const email = z.string().trim().toLowerCase().pipe(z.email({ message: 'must be a valid email address' }).max(254));
 export const fullName = z.string().trim().min(1).max(200);
@@ -64,7 +64,7 @@ export const inviteBody = z.object({
 export const acceptInvitationBody = z.object({ fullName: fullName.optional() }).strict();
 
 // ---- application users --------------------------------------------------------
-export const accessType = z.enum(ACCESS_TYPE_NAMES as [string, ...string[]]);
+export const accessType = z.enum(ACCESS_TYPE_NAMES as [AccessType, ...AccessType[]]);
 export const createAppUserBody = z.object({ name, accessType }).strict();
 export const updateAppUserBody = z.object({ name: name.optional(), accessType: accessType.optional() }).strict();
 export const resetSecretBody = z.object({ previousSecretExpiresInSeconds: z.number().int().min(0).max(86_400).optional() }).strict();
