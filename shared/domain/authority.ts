@@ -88,11 +88,13 @@ export const permissionsOfScopes = (scopes: Iterable<Scope>): Set<Permission> =>
 /**
  * Setting an application user's access type (on create or edit) needs the
  * permissions behind each of its scopes. Returns the ceiling to record: the
- * caller's permissions at this moment.
+ * caller's permissions at this moment — less `workspace.transfer_ownership`, which
+ * no grant path can hand out (owner is never assigned, no custom role holds it), so
+ * an admin may still take over an app the owner made.
  */
 export function ceilingForAccessType(access: Access, accessType: AccessType): Permission[] {
   assertHolds(access, permissionsOfScopes(ACCESS_TYPES[accessType]), `create an application user of type ${accessType}`);
-  return PERMISSIONS.filter((p) => access.ceiling.has(p));
+  return PERMISSIONS.filter((p) => access.ceiling.has(p) && p !== 'workspace.transfer_ownership');
 }
 
 /**
