@@ -55,8 +55,6 @@ export class RosterStack extends Stack {
       TABLE_NAME: this.table.tableName,
       ...keys.environment,
       ...configEnvironment(config),
-      // shared/config.ts requires it in Lambda; KMS and Secrets Manager replace the local key files.
-      LOCAL_DATA_DIR: '/tmp/roster',
       NODE_OPTIONS: '--enable-source-maps',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });

@@ -114,10 +114,10 @@ describe('functions', () => {
 
   it('every function gets every value shared/config.ts requires in Lambda, from context, and no local endpoints', () => {
     const source = readFileSync('shared/config.ts', 'utf8');
-    const required = [...source.matchAll(/\bread(?:Int)?\('([A-Z0-9_]+)'/g)].map((m) => m[1]!)
+    const required = [...source.matchAll(/\b(?:read|readInt|requiredInLambda)\('([A-Z0-9_]+)'/g)].map((m) => m[1]!)
       // Lambda sets AWS_REGION itself (and refuses it as a function variable).
       .filter((n) => n !== 'AWS_REGION');
-    expect(required).toEqual(expect.arrayContaining(['TABLE_NAME', 'PUBLIC_URL', 'SENDER_EMAIL', 'OPEN_SIGN_UP']));
+    expect(required).toEqual(expect.arrayContaining(['TABLE_NAME', 'PUBLIC_URL', 'SENDER_EMAIL', 'OPEN_SIGN_UP', 'SIGNING_KEY_ID', 'PEPPER_SECRET_ARN']));
     const keyId = stack.getLogicalId(stack.signingKey.node.defaultChild as never);
     for (const name of allFunctionNames()) {
       const env = fnProps(name).Environment.Variables as Record<string, unknown>;
