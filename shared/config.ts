@@ -53,6 +53,8 @@ export const config = {
   invitationsPerWorkspacePerDay: readInt('INVITATIONS_PER_WORKSPACE_PER_DAY', 500),
   defaultSeats: readInt('DEFAULT_SEATS', 10),
   maxBodyBytes: readInt('MAX_BODY_BYTES', 256 * 1024),
+  /** Validate every JSON answer against its route's response schema (the test suite turns it on). */
+  checkResponses: process.env.ROSTER_CHECK_RESPONSES === 'true',
 } as const;
 
 export type Config = typeof config;
