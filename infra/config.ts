@@ -42,6 +42,7 @@ const contextSchema = z.object({
   signInLinkTtlSeconds: int(60, DAY).default(15 * 60),
   signInLinksPerEmailPerHour: int(1, 1000).default(5),
   invitationsPerWorkspacePerDay: int(1, 100_000).default(500),
+  workspacesPerUserPerDay: int(1, 10_000).default(10),
   defaultSeats: int(1, 1_000_000).default(10),
   maxBodyBytes: int(1024, 6 * 1024 * 1024).default(256 * 1024),
 });
@@ -91,6 +92,7 @@ export function configEnvironment(c: StackConfig): Record<string, string> {
     SIGN_IN_LINK_TTL_SECONDS: String(c.signInLinkTtlSeconds),
     SIGN_IN_LINKS_PER_EMAIL_PER_HOUR: String(c.signInLinksPerEmailPerHour),
     INVITATIONS_PER_WORKSPACE_PER_DAY: String(c.invitationsPerWorkspacePerDay),
+    WORKSPACES_PER_USER_PER_DAY: String(c.workspacesPerUserPerDay),
     DEFAULT_SEATS: String(c.defaultSeats),
     MAX_BODY_BYTES: String(c.maxBodyBytes),
   };

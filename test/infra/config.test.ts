@@ -26,6 +26,7 @@ describe('readStackConfig', () => {
       signInLinkTtlSeconds: 900,
       signInLinksPerEmailPerHour: 5,
       invitationsPerWorkspacePerDay: 500,
+      workspacesPerUserPerDay: 10,
       defaultSeats: 10,
       maxBodyBytes: 262144,
       schedules: { reconciliationSchedule: 'rate(1 hour)' },
