@@ -1,7 +1,7 @@
 /** OpenAPI 3.1, generated from the route table and the same zod schemas that validate requests. */
 import { z, type ZodType } from 'zod';
 import { config } from '../config.js';
-import { routes, type RouteDef } from './routes.js';
+import { pathParamFormats, routes, type PathParam, type RouteDef } from './routes.js';
 
 const errorSchema = {
   type: 'object',
@@ -34,7 +34,9 @@ export function openApiDocument() {
       schemas: { Error: errorSchema },
     },
     paths: routes.reduce<Record<string, Record<string, unknown>>>((paths, r: RouteDef) => {
-      const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+      const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+        name: m[1], in: 'path', required: true, schema: { type: 'string', pattern: pathParamFormats[m[1] as PathParam].pattern },
+      }));
       (paths[r.path] ??= {})[r.method.toLowerCase()] = {
         operationId: r.operation,
         summary: r.summary,
