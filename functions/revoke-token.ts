@@ -3,8 +3,8 @@ import { ok } from '../shared/http/responses.js';
 import { assertNoRepeatedParameters, readClientCredentials, revokeToken } from '../shared/domain/oauth.js';
 
 // RFC 7009 §2.2: 200 with an empty body, also for tokens that are unknown or already revoked.
-export const handler = httpHandler('revokeToken', async ({ body, headers, rawBody, isForm }) => {
+export const handler = httpHandler('revokeToken', async ({ body, headers, rawBody, isForm, source }) => {
   if (isForm) assertNoRepeatedParameters(rawBody);
-  await revokeToken(body.token, readClientCredentials(headers.authorization, body));
+  await revokeToken(body.token, readClientCredentials(headers.authorization, body), source);
   return ok({}, { 'cache-control': 'no-store', pragma: 'no-cache' });
 });

@@ -4,7 +4,7 @@
  * workspace's active app users (a disabled one leaves the index, so the list
  * needs no filter and pages stay full).
  */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { db, tableName, decodeCursor, encodeCursor, stripKeys, type Page, type TxPart } from './core.js';
 import { GSI } from './table.js';
 
@@ -24,8 +24,6 @@ export interface AppUser {
   secretHash: string;
   previousSecretHash?: string;
   previousSecretExpiresAt?: string;
-  /** Set after a flood of failed client authentications: until then even the right secret is refused. */
-  authLockedUntil?: string;
   version: number;
 }
 
@@ -67,23 +65,6 @@ export function replaceAppUserPart(a: AppUser): TxPart {
       },
     },
   };
-}
-
-/**
- * Refuse every authentication of this client until `until`. A single attribute
- * update without a version bump: it must not make a concurrent admin edit fail,
- * and an admin edit that overwrites it merely ends the lock early.
- */
-export async function lockClientAuth(clientId: string, until: string): Promise<void> {
-  await db.send(new UpdateCommand({
-    TableName: tableName(),
-    Key: appUserKey(clientId),
-    UpdateExpression: 'SET authLockedUntil = :until',
-    ConditionExpression: 'attribute_exists(PK)',
-    ExpressionAttributeValues: { ':until': until },
-  })).catch((err) => {
-    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
-  });
 }
 
 /** A workspace's active app users, oldest first (client ids are ULIDs). */

@@ -11,7 +11,7 @@ import { OAuthError } from '../errors.js';
 import { idPattern } from '../ids.js';
 import { hashesEqual, hashToken } from '../auth/secrets.js';
 import { getUser } from '../data/users.js';
-import { getAppUser, lockClientAuth, type AppUser } from '../data/app-users.js';
+import { getAppUser, type AppUser } from '../data/app-users.js';
 import { getRefreshToken, revokeFamily, type RefreshSubject } from '../data/refresh-tokens.js';
 import { hit } from '../data/rate-limits.js';
 import { refreshSession, startSession, type Session } from './sessions.js';
@@ -32,15 +32,15 @@ export interface ClientCredentials {
 }
 
 /**
- * Failed client authentications, per client id and fixed 60 s window. Past the
- * first limit, failures answer 429 but the right secret still works, so someone
- * who merely knows a client id (it is not a secret) cannot lock the real client
- * out. Past the second, every attempt is refused until the window ends — at most
- * a minute — which caps guessing at that rate without a lasting lockout.
+ * Failed client authentications are counted per (client id, source) in fixed
+ * 60 s windows; past the limit, *failures* answer 429 with Retry-After. The
+ * presented secret is still checked first, so the right secret always works:
+ * the client id is public (the `sub` of every app token), and knowing it must
+ * never be enough to lock the client out. Guessing is no threat that a lockout
+ * would have to stop: a secret carries 256 random bits.
  */
 export const CLIENT_AUTH_WINDOW_SECONDS = 60;
-export const CLIENT_AUTH_FAILURES_BEFORE_THROTTLE = 10;
-export const CLIENT_AUTH_FAILURES_BEFORE_LOCK = 100;
+export const CLIENT_AUTH_FAILURES_PER_SOURCE = 10;
 
 const BASIC_CHALLENGE = { 'www-authenticate': 'Basic realm="roster", charset="UTF-8"' };
 
@@ -105,17 +105,9 @@ export function assertNoRepeatedParameters(formBody: string): void {
   }
 }
 
-async function countFailure(clientId: string, app: AppUser | undefined, nowEpoch: number): Promise<void> {
-  const wait = await hit(`client-auth:${clientId}`, CLIENT_AUTH_FAILURES_BEFORE_THROTTLE, CLIENT_AUTH_WINDOW_SECONDS, nowEpoch);
-  if (wait === 0) return;
-  const flood = await hit(
-    `client-auth-flood:${clientId}`,
-    CLIENT_AUTH_FAILURES_BEFORE_LOCK - CLIENT_AUTH_FAILURES_BEFORE_THROTTLE,
-    CLIENT_AUTH_WINDOW_SECONDS,
-    nowEpoch,
-  );
-  if (flood > 0 && app) await lockClientAuth(clientId, new Date((nowEpoch + flood) * 1000).toISOString());
-  throw slowDown(wait);
+async function countFailure(clientId: string, source: string, nowEpoch: number): Promise<void> {
+  const wait = await hit(`client-auth:${clientId}:${source}`, CLIENT_AUTH_FAILURES_PER_SOURCE, CLIENT_AUTH_WINDOW_SECONDS, nowEpoch);
+  if (wait > 0) throw slowDown(wait);
 }
 
 /** Which secret generation the presented secret belongs to, if any: the current one, or the previous one during its grace period. */
@@ -131,18 +123,14 @@ function generationOf(app: AppUser, presentedHash: string, now: string): number 
  * indistinguishable (invalid_client). A token obtained with the previous secret
  * during its grace period carries the previous generation, so it dies with it.
  */
-export async function authenticateClient(creds: ClientCredentials): Promise<{ app: AppUser; generation: number }> {
+export async function authenticateClient(creds: ClientCredentials, source: string): Promise<{ app: AppUser; generation: number }> {
   const failed = () => invalidClient(creds.method, 'Client authentication failed.');
   // Not one of our ids: nothing to look up, and nothing worth a counter item.
   if (!idPattern('app').test(creds.clientId)) throw failed();
   const [app, presentedHash] = await Promise.all([getAppUser(creds.clientId, true), hashToken(creds.clientSecret)]);
-  const now = clock.nowIso();
-  if (app?.authLockedUntil && app.authLockedUntil > now) {
-    throw slowDown((Date.parse(app.authLockedUntil) - Date.parse(now)) / 1000);
-  }
-  const generation = app?.status === 'active' ? generationOf(app, presentedHash, now) : undefined;
+  const generation = app?.status === 'active' ? generationOf(app, presentedHash, clock.nowIso()) : undefined;
   if (generation === undefined) {
-    await countFailure(creds.clientId, app, clock.nowEpochSeconds());
+    await countFailure(creds.clientId, source, clock.nowEpochSeconds());
     throw failed();
   }
   return { app: app!, generation };
@@ -176,11 +164,11 @@ function appFamilyLive(app: AppUser, subject: RefreshSubject): boolean {
   );
 }
 
-export async function grantToken(req: TokenRequest, client: ClientCredentials | undefined): Promise<Session> {
+export async function grantToken(req: TokenRequest, client: ClientCredentials | undefined, source: string): Promise<Session> {
   switch (req.grant_type) {
     case 'client_credentials': {
       if (!client) throw invalidClient(undefined, 'Client authentication is required (HTTP Basic, or client_id and client_secret).');
-      const { app, generation } = await authenticateClient(client);
+      const { app, generation } = await authenticateClient(client, source);
       return startSession({
         type: 'app', clientId: app.clientId, workspaceId: app.workspaceId, scopes: grantedScopes(req.scope, app.scopes), generation,
       });
@@ -188,7 +176,7 @@ export async function grantToken(req: TokenRequest, client: ClientCredentials | 
     case 'refresh_token': {
       if (!present(req.refresh_token)) throw new OAuthError('invalid_request', 'refresh_token is required.');
       if (!client) return refreshSession(req.refresh_token, userStillExists);
-      const { app } = await authenticateClient(client);
+      const { app } = await authenticateClient(client, source);
       return refreshSession(req.refresh_token, async (s) => appFamilyLive(app, s), {
         clientId: app.clientId, scopes: requestedScopes(req.scope),
       });
@@ -205,8 +193,8 @@ export async function grantToken(req: TokenRequest, client: ClientCredentials | 
  * access tokens are self-contained JWTs that live at most an hour; disabling the
  * app user or resetting its secret is what ends them at once.
  */
-export async function revokeToken(token: string, client: ClientCredentials | undefined): Promise<void> {
-  const authenticated = client ? (await authenticateClient(client)).app : undefined;
+export async function revokeToken(token: string, client: ClientCredentials | undefined, source: string): Promise<void> {
+  const authenticated = client ? (await authenticateClient(client, source)).app : undefined;
   if (!token.startsWith('rrt_')) return;
   const rt = await getRefreshToken(await hashToken(token));
   if (!rt) return;

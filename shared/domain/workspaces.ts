@@ -10,6 +10,7 @@ import { getMember, putMemberPart, replaceMemberPart, type Member } from '../dat
 import { customRoleExistsPart, getCustomRole } from '../data/roles.js';
 import { auditPart } from './events.js';
 import { isBuiltInRole } from './permissions.js';
+import { roleAssignmentParts } from './roles.js';
 import type { Actor } from './access.js';
 
 export interface WorkspaceView {
@@ -133,6 +134,8 @@ export async function transferOwnership(workspaceId: string, actor: Actor, fromU
       replaceWorkspacePart({ ...ws, ownerId: toUserId, updatedAt: now }),
       replaceMemberPart({ ...from, role: 'admin', updatedAt: now }, 'member:from'),
       replaceMemberPart({ ...to, role: 'owner', updatedAt: now }, 'member:to'),
+      // The new owner stops holding their previous (possibly custom) role.
+      ...roleAssignmentParts(workspaceId, to.role, 'owner'),
       auditPart(workspaceId, actor, 'ownership.transferred', { type: 'member', id: toUserId }, { from: fromUserId, to: toUserId }, now),
     ]);
     return viewWorkspace({ ...ws, ownerId: toUserId });

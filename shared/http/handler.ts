@@ -20,6 +20,7 @@ import { verifyAccessToken } from '../auth/access-tokens.js';
 import { resolveAccess, type Access } from '../domain/access.js';
 import { logger } from '../logger.js';
 import { TransactionConflict } from '../data/core.js';
+import { clientSource } from './client-source.js';
 import { isWellFormedParam, routeFor, type Operation, type RouteDef, type RouteFor } from './routes.js';
 import type { HttpResult } from './responses.js';
 
@@ -37,6 +38,8 @@ export interface Request<R extends RouteDef> {
   requestId: string;
   /** Did the request come as an HTML form post? */
   isForm: boolean;
+  /** The caller's address as abuse limits count it (shared/http/client-source.ts). */
+  source: string;
 }
 
 export type Core<Op extends Operation> = (req: Request<RouteFor<Op>>) => Promise<HttpResult>;
@@ -273,6 +276,7 @@ export function httpHandler<Op extends Operation>(operation: Op, core: Core<Op>)
         rawBody: parsed.raw,
         requestId: context.awsRequestId,
         isForm: parsed.isForm,
+        source: clientSource(event.requestContext?.http?.sourceIp),
       } as unknown as Request<RouteFor<Op>>);
       return toResponse(result, context.awsRequestId);
     });

@@ -8,6 +8,7 @@
  * loads shared/config.ts before the harness starts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request as httpRequest } from 'node:http';
 import * as client from 'openid-client';
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { startHarness, uniqueEmail, type Harness, type TestResponse } from '../support/harness.js';
@@ -394,12 +395,25 @@ describe('application tokens are confined to their workspace, their scopes, and 
   });
 });
 
-describe('failed client authentications are rate limited per client id', () => {
-  it('throttles failures with 429 and Retry-After, keeps the right secret working, and locks only a flood, briefly', async () => {
-    // Start at the beginning of a fixed window so the whole scenario falls inside one.
+/** A token request from another loopback address, standing in for another source IP. */
+function tokenRequestFrom(localAddress: string, body: Record<string, unknown>): Promise<number> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${h.url}/oauth/token`, {
+      method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
+    }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode!)); });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+describe('failed client authentications are throttled per (client id, source); the right secret always works', () => {
+  it('answers 429 to failures past the limit, never to the right secret, however long the flood lasts', async () => {
+    // Start at the beginning of a fixed window so each burst falls inside one.
     await advanceClock(60 - (clock.nowEpochSeconds() % 60));
     const app = await createApp();
-    const wrong = () => tokenRequest({ grant_type: 'client_credentials', client_id: app.clientId, client_secret: 'rsk_guess' });
+    const guess = { grant_type: 'client_credentials', client_id: app.clientId, client_secret: 'rsk_guess' };
+    const wrong = () => tokenRequest(guess);
 
     for (let i = 0; i < 10; i++) expectOAuthError(await wrong(), 401, 'invalid_client');
     const throttled = await wrong();
@@ -407,21 +421,20 @@ describe('failed client authentications are rate limited per client id', () => {
     const retryAfter = Number(throttled.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(60);
-    // Someone who only knows the client id cannot lock the real client out…
+    for (let i = 11; i < 105; i++) expect((await wrong()).status).toBe(429);
+    // 105 failures from this very source in this window: the right secret still gets its token…
     expect((await clientCredentials(app)).status).toBe(200);
+    // …by HTTP Basic too,…
+    expect((await tokenRequest({ grant_type: 'client_credentials' }, { authorization: basic(app.clientId, app.clientSecret) })).status).toBe(200);
+    // …and another source's failures are counted apart.
+    expect(await tokenRequestFrom('127.0.0.2', guess)).toBe(401);
 
-    // …unless they flood it: past 100 failures in the window, every attempt waits for the window to end.
-    for (let i = 11; i < 100; i++) expect((await wrong()).status).toBe(429);
-    expect((await wrong()).status).toBe(429);
-    const locked = await clientCredentials(app);
-    expectOAuthError(locked, 429, 'slow_down');
-    expect(Number(locked.headers.get('retry-after'))).toBeLessThanOrEqual(60);
-    // Other clients are unaffected.
-    expect((await clientCredentials(await createApp())).status).toBe(200);
-
+    // The flood goes on into the next window: still no lockout.
     await advanceClock(61);
+    for (let i = 0; i < 10; i++) await wrong();
+    expectOAuthError(await wrong(), 429, 'slow_down');
     expect((await clientCredentials(app)).status).toBe(200);
-    expectOAuthError(await wrong(), 401, 'invalid_client');
+    expect((await clientCredentials(await createApp())).status).toBe(200);
   });
 
   it('throttles unknown client ids the same way', async () => {

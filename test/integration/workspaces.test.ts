@@ -41,6 +41,21 @@ describe('ownership transfer', () => {
     expect(stranger.status).toBe(404);
   });
 
+  it('the new owner stops holding their custom role, so the role can be deleted afterwards', async () => {
+    const owner = await signIn(h, uniqueEmail('owner'));
+    const ws = await createWorkspace(h, owner, 'Heirs');
+    const role = await h.request('POST', `/workspaces/${ws}/roles`, { token: owner.token, body: { name: 'Steward', permissions: ['members.read'] } });
+    expect(role.status).toBe(201);
+    const heir = await seedMember(ws, { role: 'contributor' });
+    expect((await h.request('PATCH', `/workspaces/${ws}/members/${heir.userId}`, { token: owner.token, body: { role: role.json.id } })).status).toBe(200);
+    // Precondition: while the heir holds it, the role is in use.
+    expect((await h.request('DELETE', `/workspaces/${ws}/roles/${role.json.id}`, { token: owner.token })).json.error.code).toBe('role_in_use');
+
+    expect((await h.request('POST', `/workspaces/${ws}/ownership-transfer`, { token: owner.token, body: { userId: heir.userId } })).status).toBe(200);
+    const del = await h.request('DELETE', `/workspaces/${ws}/roles/${role.json.id}`, { token: owner.token });
+    expect(del.status).toBe(204);
+  });
+
   it('concurrent transfers to different members leave exactly one owner', async () => {
     const owner = await signIn(h, uniqueEmail('owner'));
     const ws = await createWorkspace(h, owner, 'Race');
