@@ -11,6 +11,7 @@ export default defineConfig({
     env: {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       LOG_LEVEL: 'SILENT',
+      ROSTER_CHECK_RESPONSES: 'true',
     },
   },
 });

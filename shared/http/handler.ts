@@ -42,7 +42,10 @@ export interface Request<R extends RouteDef> {
   source: string;
 }
 
-export type Core<Op extends Operation> = (req: Request<RouteFor<Op>>) => Promise<HttpResult>;
+/** The JSON body a route answers with, from its response schema. */
+type ResponseBody<R extends RouteDef> = R extends { response: ZodType } ? z.input<R['response']> : never;
+
+export type Core<Op extends Operation> = (req: Request<RouteFor<Op>>) => Promise<HttpResult<ResponseBody<RouteFor<Op>>>>;
 
 type Event = APIGatewayProxyEventV2;
 type Result = APIGatewayProxyStructuredResultV2;
@@ -237,6 +240,19 @@ const contentSecurityPolicy: Middleware = {
   },
 };
 
+/**
+ * Test-suite guard: a success answer that its response schema (and so /openapi.json and
+ * the Console's generated types) does not describe fails loudly, extra fields included.
+ */
+function checkResponse(route: RouteDef, result: HttpResult): void {
+  if (!route.response || result.raw !== undefined || result.body === undefined || result.statusCode >= 300) return;
+  const check = route.response.safeParse(result.body);
+  if (check.success) return;
+  const problem = `Response of ${route.operation} does not match its schema: ${JSON.stringify(check.error.issues)}`;
+  process.stderr.write(`${problem}\n`);
+  throw new Error(problem);
+}
+
 function toResponse(result: HttpResult, requestId: string): Result {
   const headers: Record<string, string> = { ...BASE_HEADERS, 'x-request-id': requestId, ...result.headers };
   if (result.raw !== undefined) {
@@ -278,6 +294,7 @@ export function httpHandler<Op extends Operation>(operation: Op, core: Core<Op>)
         isForm: parsed.isForm,
         source: clientSource(event.requestContext?.http?.sourceIp),
       } as unknown as Request<RouteFor<Op>>);
+      if (config.checkResponses) checkResponse(route, result);
       return toResponse(result, context.awsRequestId);
     });
   return handler;

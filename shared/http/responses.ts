@@ -1,18 +1,21 @@
-/** What a handler core returns; the factory turns it into an API Gateway response. */
-export interface HttpResult {
+/**
+ * What a handler core returns; the factory turns it into an API Gateway response.
+ * `B` is the JSON body's type, checked against the route's response schema.
+ */
+export interface HttpResult<B = unknown> {
   statusCode: number;
-  body?: unknown;
+  body?: B;
   /** Pre-rendered body (HTML, CSV): sent as is. */
   raw?: string | Buffer;
   contentType?: string;
   headers?: Record<string, string>;
 }
 
-export const ok = (body: unknown, headers?: Record<string, string>): HttpResult => ({ statusCode: 200, body, headers });
-export const created = (body: unknown): HttpResult => ({ statusCode: 201, body });
-export const accepted = (body: unknown = {}): HttpResult => ({ statusCode: 202, body });
-export const noContent = (): HttpResult => ({ statusCode: 204 });
-export const html = (page: string, statusCode = 200): HttpResult => ({ statusCode, raw: page, contentType: 'text/html; charset=utf-8' });
+export const ok = <B>(body: B, headers?: Record<string, string>): HttpResult<B> => ({ statusCode: 200, body, headers });
+export const created = <B>(body: B): HttpResult<B> => ({ statusCode: 201, body });
+export const accepted = <B>(body: B): HttpResult<B> => ({ statusCode: 202, body });
+export const noContent = (): HttpResult<never> => ({ statusCode: 204 });
+export const html = (page: string, statusCode = 200): HttpResult<never> => ({ statusCode, raw: page, contentType: 'text/html; charset=utf-8' });
 
 /** Minimal HTML escaping for text placed into our pages. */
 export const escapeHtml = (s: string): string =>

@@ -13,6 +13,7 @@ import type { ZodType } from 'zod';
 import { isBuiltInRole, type Permission, type Scope } from '../domain/permissions.js';
 import { idPattern } from '../ids.js';
 import * as s from './schemas.js';
+import * as r from './response-schemas.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -32,6 +33,10 @@ export interface RouteDef {
   /** OAuth endpoints answer in RFC 6749 §5.2 shape and accept form bodies. */
   oauth?: boolean;
   successStatus?: number;
+  /** The JSON body of the success answer (shared/http/response-schemas.ts); absent only for 204 and page-only routes. */
+  response?: ZodType;
+  /** Also (or, without `response`, only) answers in this media type: a page for browsers, or a file. */
+  rendered?: 'text/html' | 'text/csv';
   /** Larger or slower handlers (export). */
   memoryMb?: number;
   timeoutSeconds?: number;
@@ -41,80 +46,80 @@ const ws = '/workspaces/{ws}';
 
 export const routes = [
   // ---- platform ---------------------------------------------------------------
-  { operation: 'getHealth', method: 'GET', path: '/health', summary: 'Liveness check', tag: 'platform', auth: 'none' },
-  { operation: 'getOpenapi', method: 'GET', path: '/openapi.json', summary: 'This OpenAPI document', tag: 'platform', auth: 'none' },
-  { operation: 'getJwks', method: 'GET', path: '/.well-known/jwks.json', summary: 'Public signing keys (JWKS)', tag: 'auth', auth: 'none' },
-  { operation: 'getOpenidConfiguration', method: 'GET', path: '/.well-known/openid-configuration', summary: 'Discovery document', tag: 'auth', auth: 'none' },
+  { operation: 'getHealth', method: 'GET', path: '/health', summary: 'Liveness check', tag: 'platform', auth: 'none', response: r.health },
+  { operation: 'getOpenapi', method: 'GET', path: '/openapi.json', summary: 'This OpenAPI document', tag: 'platform', auth: 'none', response: r.openApi },
+  { operation: 'getJwks', method: 'GET', path: '/.well-known/jwks.json', summary: 'Public signing keys (JWKS)', tag: 'auth', auth: 'none', response: r.jwks },
+  { operation: 'getOpenidConfiguration', method: 'GET', path: '/.well-known/openid-configuration', summary: 'Discovery document', tag: 'auth', auth: 'none', response: r.openidConfiguration },
 
   // ---- sign-in ----------------------------------------------------------------
-  { operation: 'requestEmailLink', method: 'POST', path: '/auth/email-link', summary: 'Email a single-use sign-in link', tag: 'auth', auth: 'none', body: s.requestEmailLinkBody, successStatus: 202 },
-  { operation: 'showEmailLink', method: 'GET', path: '/auth/email-link/{token}', summary: 'Sign-in page (never consumes the link)', tag: 'auth', auth: 'none' },
-  { operation: 'consumeEmailLink', method: 'POST', path: '/auth/email-link/{token}', summary: 'Use a sign-in link: returns a session', tag: 'auth', auth: 'none' },
-  { operation: 'issueToken', method: 'POST', path: '/oauth/token', summary: 'OAuth 2.0 token endpoint (client_credentials, refresh_token)', tag: 'auth', auth: 'none', body: s.tokenRequestBody, oauth: true },
-  { operation: 'revokeToken', method: 'POST', path: '/oauth/revoke', summary: 'OAuth 2.0 token revocation (RFC 7009)', tag: 'auth', auth: 'none', body: s.revokeRequestBody, oauth: true },
-  { operation: 'getMe', method: 'GET', path: '/me', summary: 'The signed-in user and their workspaces', tag: 'auth', auth: 'user' },
-  { operation: 'updateMe', method: 'PATCH', path: '/me', summary: 'Change your full name', tag: 'auth', auth: 'user', body: s.updateMeBody },
+  { operation: 'requestEmailLink', method: 'POST', path: '/auth/email-link', summary: 'Email a single-use sign-in link', tag: 'auth', auth: 'none', body: s.requestEmailLinkBody, successStatus: 202, response: r.empty },
+  { operation: 'showEmailLink', method: 'GET', path: '/auth/email-link/{token}', summary: 'Sign-in page (never consumes the link)', tag: 'auth', auth: 'none', rendered: 'text/html' },
+  { operation: 'consumeEmailLink', method: 'POST', path: '/auth/email-link/{token}', summary: 'Use a sign-in link: returns a session', tag: 'auth', auth: 'none', response: r.session, rendered: 'text/html' },
+  { operation: 'issueToken', method: 'POST', path: '/oauth/token', summary: 'OAuth 2.0 token endpoint (client_credentials, refresh_token)', tag: 'auth', auth: 'none', body: s.tokenRequestBody, oauth: true, response: r.session },
+  { operation: 'revokeToken', method: 'POST', path: '/oauth/revoke', summary: 'OAuth 2.0 token revocation (RFC 7009)', tag: 'auth', auth: 'none', body: s.revokeRequestBody, oauth: true, response: r.empty },
+  { operation: 'getMe', method: 'GET', path: '/me', summary: 'The signed-in user and their workspaces', tag: 'auth', auth: 'user', response: r.me },
+  { operation: 'updateMe', method: 'PATCH', path: '/me', summary: 'Change your full name', tag: 'auth', auth: 'user', body: s.updateMeBody, response: r.me },
 
   // ---- workspaces -------------------------------------------------------------
-  { operation: 'createWorkspace', method: 'POST', path: '/workspaces', summary: 'Create a workspace (you become its owner)', tag: 'workspaces', auth: 'user', body: s.createWorkspaceBody, successStatus: 201 },
-  { operation: 'getWorkspace', method: 'GET', path: ws, summary: 'Get a workspace', tag: 'workspaces', auth: 'any', permission: 'members.read', scope: 'members:read' },
-  { operation: 'updateWorkspace', method: 'PATCH', path: ws, summary: 'Rename, or change the default role', tag: 'workspaces', auth: 'any', permission: 'workspace.manage', body: s.updateWorkspaceBody },
-  { operation: 'updateSubscription', method: 'PUT', path: `${ws}/subscription`, summary: 'Set the seat licence count', tag: 'workspaces', auth: 'any', permission: 'workspace.manage', body: s.updateSubscriptionBody },
-  { operation: 'transferOwnership', method: 'POST', path: `${ws}/ownership-transfer`, summary: 'Transfer ownership to an active member', tag: 'workspaces', auth: 'user', permission: 'workspace.transfer_ownership', body: s.transferOwnershipBody },
-  { operation: 'reconcileLicenses', method: 'POST', path: `${ws}/license-reconciliation`, summary: 'Run seat reconciliation now', tag: 'licences', auth: 'any', permission: 'workspace.manage' },
-  { operation: 'listAuditEvents', method: 'GET', path: `${ws}/audit-events`, summary: 'Audit log, newest first', tag: 'audit', auth: 'any', permission: 'audit.read', query: s.pagination },
+  { operation: 'createWorkspace', method: 'POST', path: '/workspaces', summary: 'Create a workspace (you become its owner)', tag: 'workspaces', auth: 'user', body: s.createWorkspaceBody, successStatus: 201, response: r.workspace },
+  { operation: 'getWorkspace', method: 'GET', path: ws, summary: 'Get a workspace', tag: 'workspaces', auth: 'any', permission: 'members.read', scope: 'members:read', response: r.workspace },
+  { operation: 'updateWorkspace', method: 'PATCH', path: ws, summary: 'Rename, or change the default role', tag: 'workspaces', auth: 'any', permission: 'workspace.manage', body: s.updateWorkspaceBody, response: r.workspace },
+  { operation: 'updateSubscription', method: 'PUT', path: `${ws}/subscription`, summary: 'Set the seat licence count', tag: 'workspaces', auth: 'any', permission: 'workspace.manage', body: s.updateSubscriptionBody, response: r.workspace },
+  { operation: 'transferOwnership', method: 'POST', path: `${ws}/ownership-transfer`, summary: 'Transfer ownership to an active member', tag: 'workspaces', auth: 'user', permission: 'workspace.transfer_ownership', body: s.transferOwnershipBody, response: r.workspace },
+  { operation: 'reconcileLicenses', method: 'POST', path: `${ws}/license-reconciliation`, summary: 'Run seat reconciliation now', tag: 'licences', auth: 'any', permission: 'workspace.manage', response: r.reconciliation },
+  { operation: 'listAuditEvents', method: 'GET', path: `${ws}/audit-events`, summary: 'Audit log, newest first', tag: 'audit', auth: 'any', permission: 'audit.read', query: s.pagination, response: r.auditEvents },
 
   // ---- roles ------------------------------------------------------------------
-  { operation: 'listRoles', method: 'GET', path: `${ws}/roles`, summary: 'Built-in and custom roles', tag: 'roles', auth: 'any', permission: 'members.read', scope: 'members:read' },
-  { operation: 'createRole', method: 'POST', path: `${ws}/roles`, summary: 'Create a custom role', tag: 'roles', auth: 'any', permission: 'workspace.manage', body: s.createRoleBody, successStatus: 201 },
-  { operation: 'updateRole', method: 'PATCH', path: `${ws}/roles/{roleId}`, summary: 'Edit a custom role', tag: 'roles', auth: 'any', permission: 'workspace.manage', body: s.updateRoleBody },
-  { operation: 'deleteRole', method: 'DELETE', path: `${ws}/roles/{roleId}`, summary: 'Delete an unused custom role', tag: 'roles', auth: 'any', permission: 'workspace.manage', successStatus: 204 },
+  { operation: 'listRoles', method: 'GET', path: `${ws}/roles`, summary: 'Built-in and custom roles', tag: 'roles', auth: 'any', permission: 'members.read', scope: 'members:read', response: r.roles },
+  { operation: 'createRole', method: 'POST', path: `${ws}/roles`, summary: 'Create a custom role', tag: 'roles', auth: 'any', permission: 'workspace.manage', body: s.createRoleBody, successStatus: 201, response: r.role },
+  { operation: 'updateRole', method: 'PATCH', path: `${ws}/roles/{roleId}`, summary: 'Edit a custom role', tag: 'roles', auth: 'any', permission: 'workspace.manage', body: s.updateRoleBody, response: r.role },
+  { operation: 'deleteRole', method: 'DELETE', path: `${ws}/roles/{roleId}`, summary: 'Delete an unused custom role', tag: 'roles', auth: 'any', permission: 'workspace.manage', successStatus: 204  },
 
   // ---- members ----------------------------------------------------------------
-  { operation: 'listMembers', method: 'GET', path: `${ws}/members`, summary: 'List members', tag: 'members', auth: 'any', permission: 'members.read', scope: 'members:read', query: s.listMembersQuery },
-  { operation: 'exportMembers', method: 'GET', path: `${ws}/members/export`, summary: 'Export members as CSV', tag: 'members', auth: 'any', permission: 'members.export', memoryMb: 1024, timeoutSeconds: 29 },
-  { operation: 'getMember', method: 'GET', path: `${ws}/members/{userId}`, summary: 'Get a member', tag: 'members', auth: 'any', permission: 'members.read', scope: 'members:read' },
-  { operation: 'getMemberPermissions', method: 'GET', path: `${ws}/members/{userId}/permissions`, summary: "A member's effective permissions", tag: 'roles', auth: 'any', permission: 'members.read', scope: 'members:read' },
-  { operation: 'updateMemberRole', method: 'PATCH', path: `${ws}/members/{userId}`, summary: "Change an active member's role", tag: 'members', auth: 'any', permission: 'members.manage', scope: 'members:write', body: s.updateMemberBody },
-  { operation: 'suspendMember', method: 'POST', path: `${ws}/members/{userId}/suspend`, summary: 'Suspend a member (keeps the seat)', tag: 'members', auth: 'any', permission: 'members.manage', scope: 'members:write' },
-  { operation: 'unsuspendMember', method: 'POST', path: `${ws}/members/{userId}/unsuspend`, summary: 'Lift a suspension', tag: 'members', auth: 'any', permission: 'members.manage', scope: 'members:write' },
-  { operation: 'reactivateMember', method: 'POST', path: `${ws}/members/{userId}/reactivate`, summary: 'Reactivate a deactivated member (needs a seat)', tag: 'members', auth: 'any', permission: 'members.manage', scope: 'members:write' },
-  { operation: 'removeMember', method: 'DELETE', path: `${ws}/members/{userId}`, summary: 'Remove a member, leave, or purge a removed member', tag: 'members', auth: 'any', permission: 'member', scope: 'members:write', body: s.removeMemberBody, bodyOptional: true, query: s.removeMemberQuery },
-  { operation: 'restoreMember', method: 'POST', path: `${ws}/members/{userId}/restore`, summary: 'Restore a removed member within 14 days', tag: 'members', auth: 'any', permission: 'members.manage', scope: 'members:write' },
+  { operation: 'listMembers', method: 'GET', path: `${ws}/members`, summary: 'List members', tag: 'members', auth: 'any', permission: 'members.read', scope: 'members:read', query: s.listMembersQuery, response: r.members },
+  { operation: 'exportMembers', method: 'GET', path: `${ws}/members/export`, summary: 'Export members as CSV', tag: 'members', auth: 'any', permission: 'members.export', memoryMb: 1024, timeoutSeconds: 29, rendered: 'text/csv' },
+  { operation: 'getMember', method: 'GET', path: `${ws}/members/{userId}`, summary: 'Get a member', tag: 'members', auth: 'any', permission: 'members.read', scope: 'members:read', response: r.member },
+  { operation: 'getMemberPermissions', method: 'GET', path: `${ws}/members/{userId}/permissions`, summary: "A member's effective permissions", tag: 'roles', auth: 'any', permission: 'members.read', scope: 'members:read', response: r.memberPermissions },
+  { operation: 'updateMemberRole', method: 'PATCH', path: `${ws}/members/{userId}`, summary: "Change an active member's role", tag: 'members', auth: 'any', permission: 'members.manage', scope: 'members:write', body: s.updateMemberBody, response: r.member },
+  { operation: 'suspendMember', method: 'POST', path: `${ws}/members/{userId}/suspend`, summary: 'Suspend a member (keeps the seat)', tag: 'members', auth: 'any', permission: 'members.manage', scope: 'members:write', response: r.member },
+  { operation: 'unsuspendMember', method: 'POST', path: `${ws}/members/{userId}/unsuspend`, summary: 'Lift a suspension', tag: 'members', auth: 'any', permission: 'members.manage', scope: 'members:write', response: r.member },
+  { operation: 'reactivateMember', method: 'POST', path: `${ws}/members/{userId}/reactivate`, summary: 'Reactivate a deactivated member (needs a seat)', tag: 'members', auth: 'any', permission: 'members.manage', scope: 'members:write', response: r.member },
+  { operation: 'removeMember', method: 'DELETE', path: `${ws}/members/{userId}`, summary: 'Remove a member, leave, or purge a removed member', tag: 'members', auth: 'any', permission: 'member', scope: 'members:write', body: s.removeMemberBody, bodyOptional: true, query: s.removeMemberQuery, response: r.removalOrPurge },
+  { operation: 'restoreMember', method: 'POST', path: `${ws}/members/{userId}/restore`, summary: 'Restore a removed member within 14 days', tag: 'members', auth: 'any', permission: 'members.manage', scope: 'members:write', response: r.memberRestore },
 
   // ---- invitations ------------------------------------------------------------
-  { operation: 'inviteMembers', method: 'POST', path: `${ws}/invitations`, summary: 'Invite up to 100 people by email', tag: 'invitations', auth: 'any', permission: 'members.manage', scope: 'invitations:write', body: s.inviteBody },
-  { operation: 'listInvitations', method: 'GET', path: `${ws}/invitations`, summary: 'Pending and expired invitations', tag: 'invitations', auth: 'any', permission: 'members.manage', scope: 'invitations:write', query: s.pagination },
-  { operation: 'resendInvitation', method: 'POST', path: `${ws}/invitations/{invitationId}/resend`, summary: 'Resend with a new link (the old one dies)', tag: 'invitations', auth: 'any', permission: 'members.manage', scope: 'invitations:write' },
-  { operation: 'revokeInvitation', method: 'DELETE', path: `${ws}/invitations/{invitationId}`, summary: 'Revoke an invitation', tag: 'invitations', auth: 'any', permission: 'members.manage', scope: 'invitations:write', successStatus: 204 },
-  { operation: 'getInvitationByToken', method: 'GET', path: '/invitations/{token}', summary: 'Invitation page (HTML) or details (JSON); never accepts', tag: 'invitations', auth: 'none' },
-  { operation: 'acceptInvitation', method: 'POST', path: '/invitations/{token}/accept', summary: 'Accept an invitation', tag: 'invitations', auth: 'optional-user', body: s.acceptInvitationBody, bodyOptional: true },
+  { operation: 'inviteMembers', method: 'POST', path: `${ws}/invitations`, summary: 'Invite up to 100 people by email', tag: 'invitations', auth: 'any', permission: 'members.manage', scope: 'invitations:write', body: s.inviteBody, response: r.inviteResults },
+  { operation: 'listInvitations', method: 'GET', path: `${ws}/invitations`, summary: 'Pending and expired invitations', tag: 'invitations', auth: 'any', permission: 'members.manage', scope: 'invitations:write', query: s.pagination, response: r.invitations },
+  { operation: 'resendInvitation', method: 'POST', path: `${ws}/invitations/{invitationId}/resend`, summary: 'Resend with a new link (the old one dies)', tag: 'invitations', auth: 'any', permission: 'members.manage', scope: 'invitations:write', response: r.invitation },
+  { operation: 'revokeInvitation', method: 'DELETE', path: `${ws}/invitations/{invitationId}`, summary: 'Revoke an invitation', tag: 'invitations', auth: 'any', permission: 'members.manage', scope: 'invitations:write', successStatus: 204  },
+  { operation: 'getInvitationByToken', method: 'GET', path: '/invitations/{token}', summary: 'Invitation page (HTML) or details (JSON); never accepts', tag: 'invitations', auth: 'none', response: r.invitationDetails, rendered: 'text/html' },
+  { operation: 'acceptInvitation', method: 'POST', path: '/invitations/{token}/accept', summary: 'Accept an invitation', tag: 'invitations', auth: 'optional-user', body: s.acceptInvitationBody, bodyOptional: true, response: r.acceptance, rendered: 'text/html' },
 
   // ---- application users ------------------------------------------------------
-  { operation: 'listAccessTypes', method: 'GET', path: '/access-types', summary: 'Access types and their scopes', tag: 'app-users', auth: 'none' },
-  { operation: 'createAppUser', method: 'POST', path: `${ws}/app-users`, summary: 'Create an application user (secret shown once)', tag: 'app-users', auth: 'any', permission: 'developer.access', body: s.createAppUserBody, successStatus: 201 },
-  { operation: 'listAppUsers', method: 'GET', path: `${ws}/app-users`, summary: 'List application users', tag: 'app-users', auth: 'any', permission: 'developer.access', query: s.pagination },
-  { operation: 'getAppUser', method: 'GET', path: `${ws}/app-users/{clientId}`, summary: 'Get an application user', tag: 'app-users', auth: 'any', permission: 'developer.access' },
-  { operation: 'updateAppUser', method: 'PATCH', path: `${ws}/app-users/{clientId}`, summary: 'Rename or change access type', tag: 'app-users', auth: 'any', permission: 'developer.access', body: s.updateAppUserBody },
-  { operation: 'deleteAppUser', method: 'DELETE', path: `${ws}/app-users/{clientId}`, summary: 'Disable an application user', tag: 'app-users', auth: 'any', permission: 'developer.access', successStatus: 204 },
-  { operation: 'resetAppUserSecret', method: 'POST', path: `${ws}/app-users/{clientId}/secret`, summary: 'Reset the client secret', tag: 'app-users', auth: 'any', permission: 'developer.access', body: s.resetSecretBody, bodyOptional: true },
+  { operation: 'listAccessTypes', method: 'GET', path: '/access-types', summary: 'Access types and their scopes', tag: 'app-users', auth: 'none', response: r.accessTypes },
+  { operation: 'createAppUser', method: 'POST', path: `${ws}/app-users`, summary: 'Create an application user (secret shown once)', tag: 'app-users', auth: 'any', permission: 'developer.access', body: s.createAppUserBody, successStatus: 201, response: r.createdAppUser },
+  { operation: 'listAppUsers', method: 'GET', path: `${ws}/app-users`, summary: 'List application users', tag: 'app-users', auth: 'any', permission: 'developer.access', query: s.pagination, response: r.appUsers },
+  { operation: 'getAppUser', method: 'GET', path: `${ws}/app-users/{clientId}`, summary: 'Get an application user', tag: 'app-users', auth: 'any', permission: 'developer.access', response: r.appUser },
+  { operation: 'updateAppUser', method: 'PATCH', path: `${ws}/app-users/{clientId}`, summary: 'Rename or change access type', tag: 'app-users', auth: 'any', permission: 'developer.access', body: s.updateAppUserBody, response: r.appUser },
+  { operation: 'deleteAppUser', method: 'DELETE', path: `${ws}/app-users/{clientId}`, summary: 'Disable an application user', tag: 'app-users', auth: 'any', permission: 'developer.access', successStatus: 204  },
+  { operation: 'resetAppUserSecret', method: 'POST', path: `${ws}/app-users/{clientId}/secret`, summary: 'Reset the client secret', tag: 'app-users', auth: 'any', permission: 'developer.access', body: s.resetSecretBody, bodyOptional: true, response: r.appUserSecret },
 
   // ---- integrations -----------------------------------------------------------
-  { operation: 'createIntegration', method: 'POST', path: `${ws}/integrations`, summary: 'Create an integration (you become an owner)', tag: 'integrations', auth: 'any', permission: 'integrations.create', scope: 'integrations:write', body: s.createIntegrationBody, successStatus: 201 },
-  { operation: 'listIntegrations', method: 'GET', path: `${ws}/integrations`, summary: 'Integrations you may see', tag: 'integrations', auth: 'any', permission: 'member', scope: 'integrations:read', query: s.pagination },
-  { operation: 'getIntegration', method: 'GET', path: `${ws}/integrations/{integrationId}`, summary: 'Get an integration', tag: 'integrations', auth: 'any', permission: 'member', scope: 'integrations:read' },
-  { operation: 'updateIntegration', method: 'PATCH', path: `${ws}/integrations/{integrationId}`, summary: 'Update an integration', tag: 'integrations', auth: 'any', permission: 'member', scope: 'integrations:write', body: s.updateIntegrationBody },
-  { operation: 'deleteIntegration', method: 'DELETE', path: `${ws}/integrations/{integrationId}`, summary: 'Delete an integration', tag: 'integrations', auth: 'any', permission: 'member', scope: 'integrations:write', successStatus: 204 },
-  { operation: 'shareIntegration', method: 'PUT', path: `${ws}/integrations/{integrationId}/sharing`, summary: 'Specify owners and users', tag: 'integrations', auth: 'any', permission: 'member', scope: 'integrations:share', body: s.shareIntegrationBody },
+  { operation: 'createIntegration', method: 'POST', path: `${ws}/integrations`, summary: 'Create an integration (you become an owner)', tag: 'integrations', auth: 'any', permission: 'integrations.create', scope: 'integrations:write', body: s.createIntegrationBody, successStatus: 201, response: r.integration },
+  { operation: 'listIntegrations', method: 'GET', path: `${ws}/integrations`, summary: 'Integrations you may see', tag: 'integrations', auth: 'any', permission: 'member', scope: 'integrations:read', query: s.pagination, response: r.integrations },
+  { operation: 'getIntegration', method: 'GET', path: `${ws}/integrations/{integrationId}`, summary: 'Get an integration', tag: 'integrations', auth: 'any', permission: 'member', scope: 'integrations:read', response: r.integration },
+  { operation: 'updateIntegration', method: 'PATCH', path: `${ws}/integrations/{integrationId}`, summary: 'Update an integration', tag: 'integrations', auth: 'any', permission: 'member', scope: 'integrations:write', body: s.updateIntegrationBody, response: r.integration },
+  { operation: 'deleteIntegration', method: 'DELETE', path: `${ws}/integrations/{integrationId}`, summary: 'Delete an integration', tag: 'integrations', auth: 'any', permission: 'member', scope: 'integrations:write', successStatus: 204  },
+  { operation: 'shareIntegration', method: 'PUT', path: `${ws}/integrations/{integrationId}/sharing`, summary: 'Specify owners and users', tag: 'integrations', auth: 'any', permission: 'member', scope: 'integrations:share', body: s.shareIntegrationBody, response: r.integration },
 
   // ---- marketplace apps -------------------------------------------------------
-  { operation: 'listCatalogApps', method: 'GET', path: '/apps', summary: 'Marketplace catalog', tag: 'apps', auth: 'none' },
-  { operation: 'installApp', method: 'POST', path: `${ws}/apps/{appId}/install`, summary: 'Install an app for me / all / specific users', tag: 'apps', auth: 'user', permission: 'apps.install', body: s.installAppBody, successStatus: 201 },
-  { operation: 'listInstallations', method: 'GET', path: `${ws}/apps`, summary: 'Installed apps', tag: 'apps', auth: 'any', permission: 'member', scope: 'apps:read' },
-  { operation: 'getInstallation', method: 'GET', path: `${ws}/apps/{appId}`, summary: 'An installation with per-user status', tag: 'apps', auth: 'any', permission: 'member', scope: 'apps:read' },
-  { operation: 'updateInstallationUsers', method: 'PATCH', path: `${ws}/apps/{appId}/users`, summary: 'Add or remove users of an installed app', tag: 'apps', auth: 'user', permission: 'apps.install', body: s.updateAppUsersBody },
-  { operation: 'authorizeApp', method: 'POST', path: `${ws}/apps/{appId}/authorize`, summary: 'Authorize an app for yourself', tag: 'apps', auth: 'user', permission: 'member' },
-  { operation: 'uninstallApp', method: 'DELETE', path: `${ws}/apps/{appId}`, summary: 'Uninstall an app', tag: 'apps', auth: 'user', permission: 'apps.install', successStatus: 204 },
+  { operation: 'listCatalogApps', method: 'GET', path: '/apps', summary: 'Marketplace catalog', tag: 'apps', auth: 'none', response: r.catalog },
+  { operation: 'installApp', method: 'POST', path: `${ws}/apps/{appId}/install`, summary: 'Install an app for me / all / specific users', tag: 'apps', auth: 'user', permission: 'apps.install', body: s.installAppBody, successStatus: 201, response: r.installation },
+  { operation: 'listInstallations', method: 'GET', path: `${ws}/apps`, summary: 'Installed apps', tag: 'apps', auth: 'any', permission: 'member', scope: 'apps:read', response: r.installations },
+  { operation: 'getInstallation', method: 'GET', path: `${ws}/apps/{appId}`, summary: 'An installation with per-user status', tag: 'apps', auth: 'any', permission: 'member', scope: 'apps:read', response: r.installation },
+  { operation: 'updateInstallationUsers', method: 'PATCH', path: `${ws}/apps/{appId}/users`, summary: 'Add or remove users of an installed app', tag: 'apps', auth: 'user', permission: 'apps.install', body: s.updateAppUsersBody, response: r.installation },
+  { operation: 'authorizeApp', method: 'POST', path: `${ws}/apps/{appId}/authorize`, summary: 'Authorize an app for yourself', tag: 'apps', auth: 'user', permission: 'member', response: r.installation },
+  { operation: 'uninstallApp', method: 'DELETE', path: `${ws}/apps/{appId}`, summary: 'Uninstall an app', tag: 'apps', auth: 'user', permission: 'apps.install', successStatus: 204  },
 ] as const satisfies readonly RouteDef[];
 
 export type Route = (typeof routes)[number];

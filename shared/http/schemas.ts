@@ -99,6 +99,10 @@ export const freeFormObject = z.custom<Record<string, unknown>>(
 ).superRefine((v, ctx) => {
   const problem = freeFormProblem(v);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
+}).meta({
+  type: 'object',
+  additionalProperties: {},
+  description: `Free-form JSON object: at most ${FREE_FORM_MAX_BYTES} bytes serialized, ${FREE_FORM_MAX_DEPTH} levels deep, finite numbers only`,
 });
 
 // ---- integrations -------------------------------------------------------------
