@@ -898,7 +898,8 @@ export interface components {
             id: string;
             name: string;
             kind: string;
-            config: {
+            /** @description Only for the integration's owners and holders of integrations.manage_all */
+            config?: {
                 [key: string]: unknown;
             };
             owners: string[];
@@ -2637,6 +2638,7 @@ export interface operations {
                 "application/json": {
                     name: string;
                     kind?: string;
+                    /** @description Free-form JSON object: at most 8192 bytes serialized, 5 levels deep, finite numbers only */
                     config?: {
                         [key: string]: unknown;
                     };
@@ -2741,6 +2743,7 @@ export interface operations {
                 "application/json": {
                     name?: string;
                     kind?: string;
+                    /** @description Free-form JSON object: at most 8192 bytes serialized, 5 levels deep, finite numbers only */
                     config?: {
                         [key: string]: unknown;
                     };
