@@ -160,6 +160,7 @@ export class RosterStack extends Stack {
       SIGN_IN_LINK_TTL_SECONDS: String(config.signInLinkTtlSeconds),
       SIGN_IN_LINKS_PER_EMAIL_PER_HOUR: String(config.signInLinksPerEmailPerHour),
       INVITATIONS_PER_WORKSPACE_PER_DAY: String(config.invitationsPerWorkspacePerDay),
+      WORKSPACES_PER_USER_PER_DAY: String(config.workspacesPerUserPerDay),
       DEFAULT_SEATS: String(config.defaultSeats),
       MAX_BODY_BYTES: String(config.maxBodyBytes),
       NODE_OPTIONS: '--enable-source-maps',

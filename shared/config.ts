@@ -39,6 +39,7 @@ export const config = {
   signInLinkTtlSeconds: readInt('SIGN_IN_LINK_TTL_SECONDS', 15 * 60),
   signInLinksPerEmailPerHour: readInt('SIGN_IN_LINKS_PER_EMAIL_PER_HOUR', 5),
   invitationsPerWorkspacePerDay: readInt('INVITATIONS_PER_WORKSPACE_PER_DAY', 500),
+  workspacesPerUserPerDay: readInt('WORKSPACES_PER_USER_PER_DAY', 10),
   defaultSeats: readInt('DEFAULT_SEATS', 10),
   maxBodyBytes: readInt('MAX_BODY_BYTES', 256 * 1024),
   /** Validate every JSON answer against its route's response schema (the test suite turns it on). */

@@ -2,9 +2,10 @@
 import { clock } from '../clock.js';
 import { config } from '../config.js';
 import { newId } from '../ids.js';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { ConflictError, NotFoundError, RateLimitedError, ValidationError } from '../errors.js';
 import { retryOnConflict, transact, TransactionConflict, type TxPart } from '../data/core.js';
 import { getUser } from '../data/users.js';
+import { hitPart, retryAfter } from '../data/rate-limits.js';
 import { getWorkspace, putWorkspacePart, replaceWorkspacePart, type Workspace } from '../data/workspaces.js';
 import { getMember, putMemberPart, replaceMemberPart, type Member } from '../data/members.js';
 import { customRoleExistsPart, getCustomRole } from '../data/roles.js';
@@ -31,10 +32,19 @@ export const viewWorkspace = (w: Workspace): WorkspaceView => ({
   createdAt: w.createdAt,
 });
 
+const DAY = 24 * 3600;
+
+/**
+ * Each workspace brings its own daily invitation budget, so creation itself is
+ * limited per user and day. The counter is a part of the creating transaction:
+ * the limit holds under concurrency, and a creation that fails costs nothing.
+ */
 export async function createWorkspace(userId: string, input: { name: string; seats?: number }): Promise<WorkspaceView> {
   const user = await getUser(userId);
   if (!user) throw new NotFoundError('User not found.');
   const now = clock.nowIso();
+  const nowEpoch = clock.nowEpochSeconds();
+  const budget = hitPart(`workspaces:${userId}`, config.workspacesPerUserPerDay, DAY, nowEpoch);
   const ws: Workspace = {
     id: newId('ws'), name: input.name, defaultRole: 'contributor',
     seatLimit: input.seats ?? config.defaultSeats, seatsUsed: 1, ownerId: userId,
@@ -45,11 +55,17 @@ export async function createWorkspace(userId: string, input: { name: string; sea
     joinedAt: now, updatedAt: now, version: 0,
   };
   const actor: Actor = { type: 'user', id: userId };
-  await transact([
-    putWorkspacePart(ws),
-    putMemberPart(owner),
-    auditPart(ws.id, actor, 'workspace.created', { type: 'workspace', id: ws.id }, { name: ws.name, seats: ws.seatLimit }, now),
-  ]);
+  try {
+    await transact([
+      budget,
+      putWorkspacePart(ws),
+      putMemberPart(owner),
+      auditPart(ws.id, actor, 'workspace.created', { type: 'workspace', id: ws.id }, { name: ws.name, seats: ws.seatLimit }, now),
+    ]);
+  } catch (err) {
+    if (err instanceof TransactionConflict && err.has(budget.name)) throw new RateLimitedError(retryAfter(DAY, nowEpoch));
+    throw err;
+  }
   return viewWorkspace(ws);
 }
 

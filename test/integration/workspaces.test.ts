@@ -3,8 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, uniqueEmail, type Harness } from '../support/harness.js';
 import { createWorkspace, signIn } from '../support/given.js';
 import { seedMember } from '../support/seed.js';
+import { emailsTo } from '../support/mail.js';
 import { getMember } from '../../shared/data/members.js';
 import { getWorkspace } from '../../shared/data/workspaces.js';
+import { clock } from '../../shared/clock.js';
+import { config } from '../../shared/config.js';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
@@ -106,5 +109,61 @@ describe('PATCH /me', () => {
     expect(r.json.user.fullName).toBe('New Name');
     expect((await getMember(ws, p.userId, Math.floor(Date.now() / 1000)))!.fullName).toBe('New Name');
     expect((await h.request('PATCH', '/me', { token: p.token, body: { fullName: '' } })).status).toBe(400);
+  });
+});
+
+describe('workspace creation is limited per user and day', () => {
+  const DAY = 24 * 3600;
+  const advanceClock = (advanceSeconds: number) => h.request('POST', '/_local/clock', { body: { advanceSeconds } });
+  const create = (token: string, name: string) => h.request('POST', '/workspaces', { token, body: { name } });
+  const workspacesOf = async (token: string) => (await h.request('GET', '/me', { token })).json.workspaces as unknown[];
+
+  it('refuses the creation past the limit with 429 and Retry-After, writes nothing, and allows it again the next day', async () => {
+    expect(config.workspacesPerUserPerDay).toBe(10);
+    // Start at the beginning of a day window, then sign in (a session lives 15 minutes).
+    await advanceClock(DAY - (clock.nowEpochSeconds() % DAY));
+    const busy = await signIn(h, uniqueEmail('founder'));
+    for (let i = 1; i <= 10; i++) expect((await create(busy.token, `Venture ${i}`)).status).toBe(201);
+    expect(await workspacesOf(busy.token)).toHaveLength(10);
+
+    const refused = await create(busy.token, 'Venture 11');
+    expect(refused.status).toBe(429);
+    expect(refused.json.error.code).toBe('rate_limited');
+    const retryAfter = Number(refused.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(DAY - 15 * 60);
+    expect(retryAfter).toBeLessThanOrEqual(DAY);
+    expect(await workspacesOf(busy.token)).toHaveLength(10);
+
+    // Someone else's budget is their own.
+    const other = await signIn(h, uniqueEmail('other'));
+    expect((await create(other.token, 'Elsewhere')).status).toBe(201);
+
+    await advanceClock(retryAfter);
+    const tomorrow = await signIn(h, busy.email);
+    expect((await create(tomorrow.token, 'Venture 11')).status).toBe(201);
+  });
+
+  it('holds under concurrency: of 14 simultaneous creations, exactly 10 succeed', async () => {
+    await advanceClock(DAY - (clock.nowEpochSeconds() % DAY));
+    const racer = await signIn(h, uniqueEmail('racer'));
+    const results = await Promise.all(Array.from({ length: 14 }, (_, i) => create(racer.token, `Race ${i}`)));
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses).toEqual([...Array(10).fill(201), ...Array(4).fill(429)]);
+    expect(await workspacesOf(racer.token)).toHaveLength(10);
+  });
+});
+
+describe('names placed in email headers', () => {
+  it('a CR/LF in a workspace name never reaches the subject line', async () => {
+    const owner = await signIn(h, uniqueEmail('owner'), 'Olive Owner');
+    const ws = await createWorkspace(h, owner, 'Acme\r\nBcc: attacker@evil.example\u0000\u2028X');
+    // The name itself is kept as given (it is data); only the header is cleaned.
+    expect((await getWorkspace(ws))!.name).toContain('\r\n');
+    const invitee = uniqueEmail('invitee');
+    expect((await h.request('POST', `/workspaces/${ws}/invitations`, { token: owner.token, body: { emails: [invitee] } })).status).toBe(200);
+    await h.drain();
+    const [mail] = await emailsTo(invitee);
+    expect(mail!.subject).toBe('Olive Owner invited you to Acme Bcc: attacker@evil.example X');
+    expect(mail!.destination.bcc ?? []).toEqual([]);
   });
 });

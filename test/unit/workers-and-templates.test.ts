@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { matchesFilter, streamWorkers } from '../../shared/workers.js';
 import { render, templates } from '../../shared/email/templates.js';
+import { headerText } from '../../shared/email/sender.js';
 import { ConflictError, OAuthError, RateLimitedError } from '../../shared/errors.js';
 
 const worker = (name: string) => streamWorkers.find((w) => w.name === name)!;
@@ -46,6 +47,14 @@ describe('email templates', () => {
   it('links are built from PUBLIC_URL', () => {
     expect(render('sign-in-link', { token: 'abc' }).text).toContain('http://127.0.0.1:3000/auth/email-link/abc');
     expect(render('invitation', { token: 'xyz' }).html).toContain('http://127.0.0.1:3000/invitations/xyz');
+  });
+});
+
+describe('header text', () => {
+  it('turns every control character and Unicode line separator into one space', () => {
+    expect(headerText('A\r\nBcc: x@y\tB\u0000C\u007fD\u0085E\u2028F\u2029G')).toBe('A Bcc: x@y B C D E F G');
+    expect(headerText(' \nAcme\r\n ')).toBe('Acme');
+    expect(headerText('Ünïcödé — fine')).toBe('Ünïcödé — fine');
   });
 });
 
