@@ -3,6 +3,7 @@ import { accepted } from '../shared/http/responses.js';
 import { requestSignInLink } from '../shared/domain/sign-in.js';
 
 export const handler = httpHandler('requestEmailLink', async ({ body }) => {
-  await requestSignInLink(body.email, body.fullName);
+  const { email, fullName, ...handoff } = body;
+  await requestSignInLink(email, fullName, handoff);
   return accepted({});
 });

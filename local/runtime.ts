@@ -77,8 +77,9 @@ export async function startLocal(opts: LocalOptions): Promise<LocalRuntime> {
       let parsed: unknown;
       try { parsed = JSON.parse(body || '{}'); } catch { return { statusCode: 400, body: { error: { code: 'malformed_json', message: 'The request body is not valid JSON.' } } }; }
       const r = localClockBody.safeParse(parsed);
-      if (!r.success) return { statusCode: 400, body: { error: { code: 'validation_failed', message: 'advanceSeconds must be a non-negative integer.' } } };
-      clock.advance(r.data.advanceSeconds);
+      if (!r.success) return { statusCode: 400, body: { error: { code: 'validation_failed', message: 'Send {"advanceSeconds": a non-negative integer} or {"reset": true}.' } } };
+      if ('reset' in r.data) clock.reset();
+      else clock.advance(r.data.advanceSeconds);
       return { statusCode: 200, body: { now: clock.nowIso(), offsetSeconds: clock.offsetSeconds() } };
     }
     const m = /^\/_local\/jobs\/([\w-]+)$/.exec(path);

@@ -32,7 +32,7 @@ Roster is running (local mode).
   OpenAPI         ${runtime.apiUrl}/openapi.json
   Mailbox (SES)   ${runtime.sesUrl}/         JSON: ${runtime.sesUrl}/store
   DynamoDB Local  ${runtime.dynamodbEndpoint}  table "${runtime.tableName}" (in memory)
-  Local only      POST ${runtime.apiUrl}/_local/clock {"advanceSeconds":N}
+  Local only      POST ${runtime.apiUrl}/_local/clock {"advanceSeconds":N} | {"reset":true}
                   POST ${runtime.apiUrl}/_local/jobs/license-reconciliation | ttl-sweep
 Press Ctrl-C to stop.
 `);

@@ -1,6 +1,7 @@
 /**
  * The service's notion of "now". In Lambda it is the system clock; local mode and
- * tests move it forward (`POST /_local/clock`) to exercise expiry without waiting.
+ * tests move it forward (`POST /_local/clock`) to exercise expiry without waiting,
+ * and put it back with `reset()` (`{"reset":true}`): every test starts at offset 0.
  */
 let offsetMs = 0;
 

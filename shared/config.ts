@@ -18,6 +18,21 @@ function readInt(name: string, localDefault: number): number {
   return n;
 }
 
+/** Absolute http(s) URIs, separated by commas or white space; may be empty (then only the Console's callback). */
+function readUriList(name: string): string[] {
+  const list = (process.env[name] ?? '').split(/[\s,]+/).filter(Boolean);
+  for (const uri of list) {
+    let u: URL;
+    try { u = new URL(uri); } catch { throw new Error(`${name}: "${uri}" is not an absolute URI`); }
+    if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.hash || u.username || u.password) {
+      throw new Error(`${name}: "${uri}" must be an http(s) URI without fragment or credentials`);
+    }
+  }
+  return list;
+}
+
+const publicUrl = read('PUBLIC_URL', 'http://127.0.0.1:3000').replace(/\/+$/, '');
+
 export const config = {
   inLambda,
   tableName: read('TABLE_NAME', 'roster'),
@@ -25,7 +40,11 @@ export const config = {
   /** Set only in local mode and tests; Lambda talks to the regional endpoints. */
   dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT || undefined,
   sesEndpoint: process.env.SES_ENDPOINT || undefined,
-  publicUrl: read('PUBLIC_URL', 'http://127.0.0.1:3000').replace(/\/+$/, ''),
+  publicUrl,
+  /** Where the Console receives its hand-off code: always an allowed redirect URI. */
+  consoleCallbackUri: `${publicUrl}/console/callback`,
+  /** Host products' redirect URIs for the sign-in hand-off, compared as exact strings (RFC 9700 §4.1.3). */
+  allowedRedirectUris: readUriList('ALLOWED_REDIRECT_URIS'),
   senderEmail: read('SENDER_EMAIL', 'no-reply@roster.local'),
   openSignUp: read('OPEN_SIGN_UP', 'true') === 'true',
   /** KMS key id (AWS) — when unset, a local ES256 key in LOCAL_DATA_DIR signs tokens. */

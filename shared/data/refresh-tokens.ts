@@ -24,6 +24,11 @@ export interface RefreshToken {
   usedAt?: string;
 }
 
+/** What a person sees of a session in their list (people's families only). */
+export interface FamilyMeta {
+  userAgent?: string;
+}
+
 export const refreshTokenKey = (hash: string) => ({ PK: `RT#${hash}`, SK: 'RT' });
 export const refreshFamilyKey = (familyId: string) => ({ PK: `RTF#${familyId}`, SK: 'RTF' });
 const subjectPartition = (subjectId: string) => `SUBJECT#${subjectId}`;
@@ -50,13 +55,14 @@ function putTokenPart(hash: string, t: RefreshToken): TxPart {
  * is unusable — the token is never handed out — and expires by TTL. Half the
  * write cost of a transaction on the hottest path (client credentials).
  */
-export async function createFamily(hash: string, t: RefreshToken, familyExpiresAt: string): Promise<void> {
+export async function createFamily(hash: string, t: RefreshToken, familyExpiresAt: string, meta: FamilyMeta = {}): Promise<void> {
   let pending: Record<string, unknown>[] = [
     {
       PutRequest: {
         Item: {
           ...refreshFamilyKey(t.familyId), type: 'refreshFamily', familyId: t.familyId, subject: t.subject,
-          revoked: false, createdAt: t.createdAt,
+          revoked: false, createdAt: t.createdAt, lastUsedAt: t.createdAt,
+          ...(meta.userAgent ? { userAgent: meta.userAgent } : {}),
           GSI1PK: subjectPartition(t.subject.id), GSI1SK: `RTF#${t.familyId}`, ttl: epoch(familyExpiresAt),
         },
       },

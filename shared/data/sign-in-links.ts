@@ -7,6 +7,14 @@ export interface SignInLink {
   fullName?: string;
   createdAt: string;
   expiresAt: string;
+  /** Where pressing "Sign in" hands the person off to (a host product, or the Console's callback). */
+  handoff?: Handoff;
+}
+
+export interface Handoff {
+  redirectUri: string;
+  state?: string;
+  codeChallenge: string;
 }
 
 export const signInLinkKey = (tokenHash: string) => ({ PK: `SIGNIN#${tokenHash}`, SK: 'SIGNIN' });
@@ -35,7 +43,7 @@ export async function consumeSignInLink(tokenHash: string, nowIso: string): Prom
       ReturnValues: 'ALL_OLD',
     }));
     const i = out.Attributes;
-    return i ? { email: i.email, fullName: i.fullName, createdAt: i.createdAt, expiresAt: i.expiresAt } : undefined;
+    return i ? { email: i.email, fullName: i.fullName, createdAt: i.createdAt, expiresAt: i.expiresAt, handoff: i.handoff } : undefined;
   } catch (err) {
     if ((err as Error).name === 'ConditionalCheckFailedException') return undefined;
     throw err;

@@ -15,6 +15,7 @@ import { getAppUser, type AppUser } from '../data/app-users.js';
 import { getRefreshToken, revokeFamily, type RefreshSubject } from '../data/refresh-tokens.js';
 import { hit } from '../data/rate-limits.js';
 import { refreshSession, startSession, type Session } from './sessions.js';
+import { exchangeCode } from './handoff.js';
 import type { Scope } from './permissions.js';
 
 export interface TokenRequest {
@@ -23,6 +24,9 @@ export interface TokenRequest {
   client_secret?: string;
   scope?: string;
   refresh_token?: string;
+  code?: string;
+  redirect_uri?: string;
+  code_verifier?: string;
 }
 
 export interface ClientCredentials {
@@ -63,7 +67,7 @@ const present = (s: string | undefined): s is string => s !== undefined && s !==
 
 /**
  * The client's credentials, from the Authorization header (Basic) or the body.
- * Undefined when the request carries none. Using both methods at once is
+ * Undefined when the request carries none (or only a client_id). Using both methods at once is
  * invalid_request (RFC 6749 §2.3); a malformed Basic header is invalid_client.
  */
 export function readClientCredentials(
@@ -92,7 +96,7 @@ export function readClientCredentials(
     if (!present(body.client_id)) throw new OAuthError('invalid_request', 'client_id is required with client_secret.');
     return { clientId: body.client_id, clientSecret: body.client_secret, method: 'client_secret_post' };
   }
-  if (present(body.client_id)) throw invalidClient('client_secret_post', 'client_secret is required: this client is confidential.');
+  // client_id alone is a public client (RFC 6749 §2.1: a host product's code and refresh grants); a grant that needs a confidential one refuses it.
   return undefined;
 }
 
@@ -180,6 +184,14 @@ export async function grantToken(req: TokenRequest, client: ClientCredentials | 
       return refreshSession(req.refresh_token, async (s) => appFamilyLive(app, s), {
         clientId: app.clientId, scopes: requestedScopes(req.scope),
       });
+    }
+    case 'authorization_code': {
+      // Host products are public clients (RFC 6749 §2.1): the code is bound to their redirect URI and PKCE verifier, not to a secret.
+      if (client) throw invalidClient(client.method, 'The authorization_code grant takes no client secret: prove possession with code_verifier.');
+      if (!present(req.code) || !present(req.redirect_uri) || !present(req.code_verifier)) {
+        throw new OAuthError('invalid_request', 'code, redirect_uri and code_verifier are required.');
+      }
+      return exchangeCode({ code: req.code, redirectUri: req.redirect_uri, codeVerifier: req.code_verifier });
     }
     default:
       throw new OAuthError('unsupported_grant_type', `The grant type "${req.grant_type}" is not supported.`);

@@ -44,15 +44,24 @@ async function session(principal: Principal, refreshToken: string): Promise<Sess
   };
 }
 
-export async function startSession(principal: Principal): Promise<Session> {
+/** How a session starts: `familyId` when the caller named it first (an authorization code records it). */
+export interface SessionStart {
+  familyId?: string;
+  /** The browser's User-Agent, shown in the person's session list. */
+  userAgent?: string;
+}
+
+const MAX_USER_AGENT = 256;
+
+export async function startSession(principal: Principal, start: SessionStart = {}): Promise<Session> {
   const now = clock.nowIso();
   const refreshToken = newToken(REFRESH_PREFIX);
   const expiresAt = addSeconds(now, config.refreshTokenTtlSeconds);
   // Signing needs nothing from the write, so it overlaps the write's round trip; a failed write still fails the call.
   const [, issued] = await Promise.all([
     createFamily(await hashToken(refreshToken), {
-      familyId: newId('fam'), subject: subjectOf(principal), createdAt: now, expiresAt,
-    }, expiresAt),
+      familyId: start.familyId ?? newId('fam'), subject: subjectOf(principal), createdAt: now, expiresAt,
+    }, expiresAt, { userAgent: start.userAgent?.slice(0, MAX_USER_AGENT) }),
     session(principal, refreshToken),
   ]);
   return issued;

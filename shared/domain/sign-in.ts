@@ -9,10 +9,16 @@ import { createUserOrGetExisting, getUserByEmail, type User } from '../data/user
 import { hit } from '../data/rate-limits.js';
 import { transact } from '../data/core.js';
 import { emailPart } from './events.js';
-import { startSession, type Session } from './sessions.js';
+import { startSession, type Session, type SessionStart } from './sessions.js';
+import { handOff, handoffFrom, type HandoffRequest } from './handoff.js';
 
-/** Always succeeds silently for unknown emails (no enumeration); rate limited per email. */
-export async function requestSignInLink(email: string, fullName: string | undefined): Promise<void> {
+/**
+ * Always succeeds silently for unknown emails (no enumeration); rate limited per email.
+ * A hand-off (redirect URI, state, PKCE challenge) is checked first, then travels with
+ * the link to the page's button.
+ */
+export async function requestSignInLink(email: string, fullName: string | undefined, handoffRequest: HandoffRequest = {}): Promise<void> {
+  const handoff = handoffFrom(handoffRequest);
   const wait = await hit(`signin:${email}`, config.signInLinksPerEmailPerHour, 3600, clock.nowEpochSeconds());
   if (wait > 0) throw new RateLimitedError(wait);
   if (!config.openSignUp && !(await getUserByEmail(email))) return;
@@ -21,25 +27,32 @@ export async function requestSignInLink(email: string, fullName: string | undefi
   const now = clock.nowIso();
   await transact([
     putSignInLinkPart(await hashToken(token), {
-      email, fullName, createdAt: now, expiresAt: addSeconds(now, config.signInLinkTtlSeconds),
+      email, fullName, createdAt: now, expiresAt: addSeconds(now, config.signInLinkTtlSeconds), handoff,
     }),
     emailPart('sign-in-link', email, { token }),
   ]);
 }
 
-/** Use a link: signs the user in, creating them first when the email is new. */
-export async function signInWithLink(token: string): Promise<{ user: User; session: Session; created: boolean }> {
+export type SignInOutcome =
+  /** The link carried a hand-off: send the browser to `location` (303), which holds the code. */
+  | { kind: 'handoff'; location: string }
+  | { kind: 'session'; user: User; session: Session };
+
+/**
+ * Use a link (once): the user is created first when the email is new. A link that
+ * carries a hand-off yields a code for its redirect URI; any other yields a session.
+ */
+export async function signInWithLink(token: string, start: SessionStart = {}): Promise<SignInOutcome> {
   const link = await consumeSignInLink(await hashToken(token), clock.nowIso());
   if (!link) throw new NotFoundError('This sign-in link is invalid, used or expired.', 'sign_in_link_invalid');
   let user = await getUserByEmail(link.email);
-  let created = false;
   if (!user) {
     const now = clock.nowIso();
     const fallbackName = link.email.split('@')[0]!;
-    ({ user, created } = await createUserOrGetExisting({
+    ({ user } = await createUserOrGetExisting({
       id: newId('usr'), email: link.email, fullName: link.fullName ?? fallbackName, createdAt: now, updatedAt: now,
     }));
   }
-  const session = await startSession({ type: 'user', userId: user.id });
-  return { user, session, created };
+  if (link.handoff) return { kind: 'handoff', location: await handOff(user.id, link.handoff, start.userAgent) };
+  return { kind: 'session', user, session: await startSession({ type: 'user', userId: user.id }, start) };
 }

@@ -68,7 +68,9 @@ const states = new WeakMap<Event, Parsed>();
 const state = (request: middy.Request<Event, Result, Error, Context>) => states.get(request.event)!;
 
 const JSON_CSP = "default-src 'none'; frame-ancestors 'none'";
-const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+// A page's form may end in a 303 to a host product (the sign-in hand-off), and browsers hold redirects after a form post to form-action too.
+const handoffOrigins = [...new Set(config.allowedRedirectUris.map((u) => new URL(u).origin))];
+const HTML_CSP = `default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action ${["'self'", ...handoffOrigins].join(' ')}; base-uri 'none'; frame-ancestors 'none'`;
 const BASE_HEADERS = { 'cache-control': 'no-store' };
 
 // ---- the middlewares ----------------------------------------------------------

@@ -15,6 +15,9 @@ export const ok = <B>(body: B, headers?: Record<string, string>): HttpResult<B> 
 export const created = <B>(body: B): HttpResult<B> => ({ statusCode: 201, body });
 export const accepted = <B>(body: B): HttpResult<B> => ({ statusCode: 202, body });
 export const noContent = (): HttpResult<never> => ({ statusCode: 204 });
+/** 303 See Other: after a form POST the browser follows with a GET. */
+export const seeOther = (location: string, headers?: Record<string, string>): HttpResult<never> =>
+  ({ statusCode: 303, headers: { location, ...headers } });
 export const html = (page: string, statusCode = 200): HttpResult<never> => ({ statusCode, raw: page, contentType: 'text/html; charset=utf-8' });
 
 /** Minimal HTML escaping for text placed into our pages. */

@@ -55,7 +55,7 @@ export const routes = [
   { operation: 'requestEmailLink', method: 'POST', path: '/auth/email-link', summary: 'Email a single-use sign-in link', tag: 'auth', auth: 'none', body: s.requestEmailLinkBody, successStatus: 202, response: r.empty },
   { operation: 'showEmailLink', method: 'GET', path: '/auth/email-link/{token}', summary: 'Sign-in page (never consumes the link)', tag: 'auth', auth: 'none', rendered: 'text/html' },
   { operation: 'consumeEmailLink', method: 'POST', path: '/auth/email-link/{token}', summary: 'Use a sign-in link: returns a session', tag: 'auth', auth: 'none', response: r.session, rendered: 'text/html' },
-  { operation: 'issueToken', method: 'POST', path: '/oauth/token', summary: 'OAuth 2.0 token endpoint (client_credentials, refresh_token)', tag: 'auth', auth: 'none', body: s.tokenRequestBody, oauth: true, response: r.session },
+  { operation: 'issueToken', method: 'POST', path: '/oauth/token', summary: 'OAuth 2.0 token endpoint (authorization_code with PKCE, client_credentials, refresh_token)', tag: 'auth', auth: 'none', body: s.tokenRequestBody, oauth: true, response: r.session },
   { operation: 'revokeToken', method: 'POST', path: '/oauth/revoke', summary: 'OAuth 2.0 token revocation (RFC 7009)', tag: 'auth', auth: 'none', body: s.revokeRequestBody, oauth: true, response: r.empty },
   { operation: 'getMe', method: 'GET', path: '/me', summary: 'The signed-in user and their workspaces', tag: 'auth', auth: 'user', response: r.me },
   { operation: 'updateMe', method: 'PATCH', path: '/me', summary: 'Change your full name', tag: 'auth', auth: 'user', body: s.updateMeBody, response: r.me },

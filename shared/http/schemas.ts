@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ACCESS_TYPE_NAMES, PERMISSIONS } from '../domain/permissions.js';
+import { S256_CHALLENGE } from '../auth/pkce.js';
 
 export const email = z.string().trim().toLowerCase().pipe(z.email({ message: 'must be a valid email address' }).max(254));
 export const fullName = z.string().trim().min(1).max(200);
@@ -17,7 +18,17 @@ export const pagination = z.object({
 });
 
 // ---- sign-in ------------------------------------------------------------------
-export const requestEmailLinkBody = z.object({ email, fullName: fullName.optional() }).strict();
+export const redirectUri = z.string().min(1).max(2000);
+export const requestEmailLinkBody = z.object({
+  email,
+  fullName: fullName.optional(),
+  // The hand-off to a host product (authorization code + PKCE); handoff.ts checks the allow-list.
+  redirectUri: redirectUri.optional(),
+  // RFC 6749 §A.5: visible ASCII.
+  state: z.string().min(1).max(500).regex(/^[\x20-\x7e]+$/, 'must be visible ASCII').optional(),
+  codeChallenge: z.string().regex(S256_CHALLENGE, 'must be BASE64URL(SHA-256(code_verifier)), 43 characters').optional(),
+  codeChallengeMethod: z.literal('S256', { message: 'only S256 is supported' }).optional(),
+}).strict();
 export const updateMeBody = z.object({ fullName }).strict();
 
 // ---- OAuth (RFC 6749 field names) ---------------------------------------------
@@ -27,6 +38,9 @@ export const tokenRequestBody = z.object({
   client_secret: z.string().max(200).optional(),
   scope: z.string().max(1000).optional(),
   refresh_token: z.string().max(500).optional(),
+  code: z.string().max(200).optional(),
+  redirect_uri: z.string().max(2000).optional(),
+  code_verifier: z.string().max(200).optional(),
 });
 export const revokeRequestBody = z.object({
   token: z.string().min(1).max(2000),
@@ -99,4 +113,8 @@ export const updateAppUsersBody = z.object({
   notify: z.boolean().optional(),
 }).strict();
 
-export const localClockBody = z.object({ advanceSeconds: z.number().int().min(0).max(10 * 365 * 24 * 3600) }).strict();
+/** Local mode only: move the service clock forward, or put it back to the system time. */
+export const localClockBody = z.union([
+  z.object({ advanceSeconds: z.number().int().min(0).max(10 * 365 * 24 * 3600) }).strict(),
+  z.object({ reset: z.literal(true) }).strict(),
+]);

@@ -4,7 +4,8 @@
  * them to what, types their name, presses "Accept invitation", and is a member.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../support/browser.js';
 import { startHarness, uniqueEmail, type Harness } from '../support/harness.js';
 import { emailsTo } from '../support/mail.js';
 import { createWorkspace, signIn } from '../support/given.js';
@@ -14,11 +15,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   h = await startHarness();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -217,6 +217,9 @@ describe('changing application users', () => {
     const newSecret = r.json.clientSecret as string;
     const oldSecretToken = await appToken(app.clientId, app.clientSecret);
     const newSecretToken = await appToken(app.clientId, newSecret);
+    for (const token of [beforeReset, oldSecretToken, newSecretToken]) {
+      expect((await h.request('GET', `/workspaces/${ws}`, { token })).status).toBe(200);
+    }
 
     const patch = await h.request('PATCH', `/workspaces/${ws}/app-users/${app.clientId}`, { token: owner.token, body: { accessType: 'ObjectRead' } });
     expect(patch.status).toBe(200);

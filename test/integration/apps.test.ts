@@ -15,6 +15,7 @@ import { clock } from '../../shared/clock.js';
 import { transact } from '../../shared/data/core.js';
 import { getMember, replaceMemberPart } from '../../shared/data/members.js';
 import { releaseSeatPart } from '../../shared/data/workspaces.js';
+import { advanceClock } from '../support/clock.js';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
@@ -116,7 +117,7 @@ describe('installing', () => {
     expect(all.status).toBe(201);
     expect(statuses(all)).toEqual({ [t.owner.userId]: 'pending', [t.admin.userId]: 'authorized', [c.userId]: 'pending' });
 
-    expect((await h.request('POST', '/_local/clock', { body: { advanceSeconds: 5 } })).status).toBe(200);
+    await advanceClock(h, 5);
     const later = await member(t.ws, 'reader', 'Late Joiner');
     const after = await getInst(t, 'meetsync', later);
     expect(statuses(after)[later.userId]).toBe('pending');

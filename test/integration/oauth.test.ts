@@ -15,6 +15,7 @@ import { startHarness, uniqueEmail, type Harness, type TestResponse } from '../s
 import { signIn, createWorkspace, type Person } from '../support/given.js';
 import { freePort } from '../../local/processes.js';
 import { clock } from '../../shared/clock.js';
+import { advanceClock } from '../support/clock.js';
 
 let h: Harness;
 let issuer: string;
@@ -63,8 +64,6 @@ const reset = (app: App, previousSecretExpiresInSeconds?: number) =>
   h.request('POST', `/workspaces/${ws}/app-users/${app.clientId}/secret`, {
     token: owner.token, body: previousSecretExpiresInSeconds === undefined ? {} : { previousSecretExpiresInSeconds },
   });
-
-const advanceClock = (advanceSeconds: number) => h.request('POST', '/_local/clock', { body: { advanceSeconds } });
 
 /** RFC 6749 §5.2: exactly { error, error_description }, never cached. */
 function expectOAuthError(r: TestResponse, status: number, error: string) {
@@ -117,8 +116,9 @@ describe('a standard OAuth client (openid-client) against our discovery document
       token_endpoint: `${issuer}/oauth/token`,
       revocation_endpoint: `${issuer}/oauth/revoke`,
       jwks_uri: `${issuer}/.well-known/jwks.json`,
-      grant_types_supported: ['client_credentials', 'refresh_token'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      grant_types_supported: ['authorization_code', 'client_credentials', 'refresh_token'],
+      // 'none': host products exchange sign-in hand-off codes as public clients (PKCE instead of a secret).
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'none'],
     });
     // No private_key_jwt / client_secret_jwt here, so no signing algorithms for client authentication.
     expect(r.json.token_endpoint_auth_signing_alg_values_supported).toBeUndefined();
@@ -173,7 +173,9 @@ describe('POST /oauth/token: client_credentials', () => {
       ['missing grant_type', () => tokenRequest(creds), 400, 'invalid_request'],
       ['empty body', () => h.request('POST', '/oauth/token', { headers: { 'content-type': 'application/json' } }), 400, 'invalid_request'],
       ['unknown grant type', () => tokenRequest({ grant_type: 'password', username: 'a', password: 'b', ...creds }), 400, 'unsupported_grant_type'],
-      ['authorization_code grant', () => tokenRequest({ grant_type: 'authorization_code', code: 'x', ...creds }), 400, 'unsupported_grant_type'],
+      ['device_code grant', () => tokenRequest({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: 'x', ...creds }), 400, 'unsupported_grant_type'],
+      // Hand-off codes go to public clients (PKCE); an application user's secret has no place there.
+      ['authorization_code grant with an app secret', () => tokenRequest({ grant_type: 'authorization_code', code: 'x', ...creds }), 401, 'invalid_client'],
       ['malformed JSON', () => h.request('POST', '/oauth/token', { rawBody: '{"grant_type": "client_credentials",', headers: { 'content-type': 'application/json' } }), 400, 'invalid_request'],
       ['wrong content type', () => h.request('POST', '/oauth/token', { rawBody: 'grant_type=client_credentials', headers: { 'content-type': 'text/plain' } }), 400, 'invalid_request'],
       ['non-string parameter', () => tokenRequest({ grant_type: 'client_credentials', client_id: app.clientId, client_secret: 12345 }), 400, 'invalid_request'],
@@ -229,7 +231,11 @@ describe('POST /oauth/token: client_credentials', () => {
 describe('secret reset', () => {
   it('without a grace period, the old secret and its access tokens are rejected right away', async () => {
     const app = await createApp();
-    const session = await clientCredentials(app);
+    const first = await clientCredentials(app);
+    // The session is live before the reset: its access token works and its refresh token rotates.
+    const session = await tokenRequest({ grant_type: 'refresh_token', refresh_token: first.json.refresh_token, client_id: app.clientId, client_secret: app.clientSecret });
+    expect(session.status).toBe(200);
+    expect((await h.request('GET', `/workspaces/${ws}`, { token: session.json.access_token })).status).toBe(200);
     const r = await reset(app);
     expect(r.status).toBe(200);
     expect(Object.keys(r.json)).toEqual(['clientSecret']);
@@ -264,7 +270,7 @@ describe('secret reset', () => {
       expect((await h.request('GET', `/workspaces/${ws}`, { token })).status).toBe(200);
     }
 
-    await advanceClock(301);
+    await advanceClock(h, 301);
     expectOAuthError(await clientCredentials(app), 401, 'invalid_client');
     for (const token of [before.json.access_token, oldSecretToken]) {
       expect((await h.request('GET', `/workspaces/${ws}`, { token })).status).toBe(401);
@@ -318,7 +324,9 @@ describe('POST /oauth/revoke (RFC 7009)', () => {
     expect(unknown.headers.get('cache-control')).toBe('no-store');
     expect((await revoke({ token: 'not-a-token-at-all' })).status).toBe(200);
 
-    const session = await clientCredentials(app);
+    // A live refresh token: it rotates once before the revocations below are tried on it.
+    const session = await tokenRequest({ grant_type: 'refresh_token', refresh_token: (await clientCredentials(app)).json.refresh_token, ...creds });
+    expect(session.status).toBe(200);
     expectOAuthError(await revoke({ token: session.json.refresh_token }), 401, 'invalid_client');
     expectOAuthError(await revoke({ token: session.json.refresh_token, client_id: other.clientId, client_secret: other.clientSecret }), 400, 'invalid_grant');
     expectOAuthError(await revoke({ token: session.json.refresh_token, client_id: app.clientId, client_secret: 'rsk_wrong' }), 401, 'invalid_client');
@@ -332,15 +340,18 @@ describe('POST /oauth/revoke (RFC 7009)', () => {
 
     // Access tokens are self-contained: revocation answers 200 and the token lives out its (short) life.
     const access = await clientCredentials(app);
+    expect((await h.request('GET', `/workspaces/${ws}`, { token: access.json.access_token })).status).toBe(200);
     expect((await revoke({ token: access.json.access_token, token_type_hint: 'access_token', ...creds })).status).toBe(200);
     expect((await h.request('GET', `/workspaces/${ws}`, { token: access.json.access_token })).status).toBe(200);
   });
 
   it('a person may revoke their own refresh token without client authentication', async () => {
     const person = await signIn(h, uniqueEmail('revoker'));
-    const r = await h.request('POST', '/oauth/revoke', { body: { token: person.refreshToken } });
+    const live = await tokenRequest({ grant_type: 'refresh_token', refresh_token: person.refreshToken });
+    expect(live.status).toBe(200);
+    const r = await h.request('POST', '/oauth/revoke', { body: { token: live.json.refresh_token } });
     expect(r.status).toBe(200);
-    expectOAuthError(await tokenRequest({ grant_type: 'refresh_token', refresh_token: person.refreshToken }), 400, 'invalid_grant');
+    expectOAuthError(await tokenRequest({ grant_type: 'refresh_token', refresh_token: live.json.refresh_token }), 400, 'invalid_grant');
   });
 });
 
@@ -410,7 +421,7 @@ function tokenRequestFrom(localAddress: string, body: Record<string, unknown>): 
 describe('failed client authentications are throttled per (client id, source); the right secret always works', () => {
   it('answers 429 to failures past the limit, never to the right secret, however long the flood lasts', async () => {
     // Start at the beginning of a fixed window so each burst falls inside one.
-    await advanceClock(60 - (clock.nowEpochSeconds() % 60));
+    await advanceClock(h, 60 - (clock.nowEpochSeconds() % 60));
     const app = await createApp();
     const guess = { grant_type: 'client_credentials', client_id: app.clientId, client_secret: 'rsk_guess' };
     const wrong = () => tokenRequest(guess);
@@ -430,7 +441,7 @@ describe('failed client authentications are throttled per (client id, source); t
     expect(await tokenRequestFrom('127.0.0.2', guess)).toBe(401);
 
     // The flood goes on into the next window: still no lockout.
-    await advanceClock(61);
+    await advanceClock(h, 61);
     for (let i = 0; i < 10; i++) await wrong();
     expectOAuthError(await wrong(), 429, 'slow_down');
     expect((await clientCredentials(app)).status).toBe(200);
@@ -440,7 +451,7 @@ describe('failed client authentications are throttled per (client id, source); t
   it('throttles unknown client ids the same way', async () => {
     const id = 'app_01JYYYYYYYYYYYYYYYYYYYYYYY';
     const send = () => tokenRequest({ grant_type: 'client_credentials', client_id: id, client_secret: 'rsk_guess' });
-    await advanceClock(60 - (clock.nowEpochSeconds() % 60));
+    await advanceClock(h, 60 - (clock.nowEpochSeconds() % 60));
     for (let i = 0; i < 10; i++) expect((await send()).status).toBe(401);
     expectOAuthError(await send(), 429, 'slow_down');
   });

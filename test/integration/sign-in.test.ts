@@ -4,6 +4,7 @@ import { startHarness, uniqueEmail, type Harness } from '../support/harness.js';
 import { lastLinkTo, emailsTo } from '../support/mail.js';
 import { signIn, createWorkspace } from '../support/given.js';
 import { clock } from '../../shared/clock.js';
+import { advanceClock, resetClock } from '../support/clock.js';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
@@ -54,9 +55,13 @@ describe('email-link sign-in', () => {
     await h.request('POST', '/auth/email-link', { body: { email } });
     await h.drain();
     const token = await lastLinkTo(email, 'auth/email-link');
-    await h.request('POST', '/_local/clock', { body: { advanceSeconds: 15 * 60 + 1 } });
+    await advanceClock(h, 15 * 60 + 1);
     const r = await h.request('POST', `/auth/email-link/${token}`);
     expect(r.status).toBe(404);
+    expect(r.json.error.code).toBe('sign_in_link_invalid');
+    // It failed for its age alone: back at the issuing time, the same link signs in.
+    await resetClock(h);
+    expect((await h.request('POST', `/auth/email-link/${token}`)).status).toBe(200);
   });
 
   it('rate-limits sign-in links per email per hour with Retry-After', async () => {
@@ -76,7 +81,7 @@ describe('access and refresh tokens', () => {
     const jwks = await h.request('GET', '/.well-known/jwks.json');
     const { payload, protectedHeader } = await jwtVerify(p.token, createLocalJWKSet(jwks.json), {
       issuer: 'http://127.0.0.1:3000', audience: 'roster', algorithms: ['ES256'],
-      currentDate: clock.now(), // the service clock (an earlier test moved it forward)
+      currentDate: clock.now(),
     });
     expect(protectedHeader.alg).toBe('ES256');
     expect(payload.sub).toBe(p.userId);

@@ -133,7 +133,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** OAuth 2.0 token endpoint (client_credentials, refresh_token) */
+        /** OAuth 2.0 token endpoint (authorization_code with PKCE, client_credentials, refresh_token) */
         post: operations["issueToken"];
         delete?: never;
         options?: never;
@@ -1135,6 +1135,11 @@ export interface operations {
                 "application/json": {
                     email: string;
                     fullName?: string;
+                    redirectUri?: string;
+                    state?: string;
+                    codeChallenge?: string;
+                    /** @constant */
+                    codeChallengeMethod?: "S256";
                 };
             };
         };
@@ -1237,6 +1242,9 @@ export interface operations {
                     client_secret?: string;
                     scope?: string;
                     refresh_token?: string;
+                    code?: string;
+                    redirect_uri?: string;
+                    code_verifier?: string;
                 };
                 "application/x-www-form-urlencoded": {
                     grant_type: string;
@@ -1244,6 +1252,9 @@ export interface operations {
                     client_secret?: string;
                     scope?: string;
                     refresh_token?: string;
+                    code?: string;
+                    redirect_uri?: string;
+                    code_verifier?: string;
                 };
             };
         };
