@@ -47,6 +47,7 @@ const ws = '/workspaces/{ws}';
 export const routes = [
   // ---- platform ---------------------------------------------------------------
   { operation: 'getHealth', method: 'GET', path: '/health', summary: 'Liveness check', tag: 'platform', auth: 'none', response: r.health },
+  { operation: 'getDocs', method: 'GET', path: '/docs', summary: 'API reference: this document, rendered (Redoc)', tag: 'platform', auth: 'none', rendered: 'text/html' },
   { operation: 'getOpenapi', method: 'GET', path: '/openapi.json', summary: 'This OpenAPI document', tag: 'platform', auth: 'none', response: r.openApi },
   { operation: 'getJwks', method: 'GET', path: '/.well-known/jwks.json', summary: 'Public signing keys (JWKS)', tag: 'auth', auth: 'none', response: r.jwks },
   { operation: 'getOpenidConfiguration', method: 'GET', path: '/.well-known/openid-configuration', summary: 'Discovery document', tag: 'auth', auth: 'none', response: r.openidConfiguration },
