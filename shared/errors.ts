@@ -32,8 +32,8 @@ export class UnauthenticatedError extends AppError {
 }
 
 export class ForbiddenError extends AppError {
-  constructor(message = 'You do not have permission to do this.', code = 'forbidden') {
-    super(403, code, message);
+  constructor(message = 'You do not have permission to do this.', code = 'forbidden', details?: Record<string, unknown>) {
+    super(403, code, message, details);
   }
 }
 

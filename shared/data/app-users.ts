@@ -20,6 +20,12 @@ export interface AppUser {
   createdAt: string;
   createdBy: string;
   updatedAt: string;
+  /**
+   * The permissions of whoever last set the access type, at that moment: the most
+   * this app may use or hand out (shared/domain/authority.ts). Absent on items
+   * written before ceilings existed, which then may do nothing.
+   */
+  ceiling?: string[];
   disabledAt?: string;
   /** Bumped by each secret reset; access tokens carry the generation they were issued under. */
   generation: number;

@@ -48,14 +48,20 @@ export const integrationKey = (workspaceId: string, integrationId: string) => ({
 export const grantKey = (workspaceId: string, userId: string, integrationId: string) =>
   ({ PK: `WS#${workspaceId}`, SK: `INTUSER#${userId}#${integrationId}` });
 
-const integrationItem = (i: Integration) => ({ ...integrationKey(i.workspaceId, i.id), type: 'integration', ...i });
+/**
+ * `config` is free-form JSON, stored as its JSON text: a DynamoDB map would refuse
+ * numbers beyond its range or precision (1e-200, 1e20 through the document client)
+ * and empty keys, and would add nesting of its own.
+ */
+const integrationItem = ({ config, ...rest }: Integration) =>
+  ({ ...integrationKey(rest.workspaceId, rest.id), type: 'integration', ...rest, configJson: JSON.stringify(config) });
 
 const toIntegration = (item: Item): Integration => ({
   id: item.id as string,
   workspaceId: item.workspaceId as string,
   name: item.name as string,
   kind: item.kind as string,
-  config: (item.config as Record<string, unknown> | undefined) ?? {},
+  config: typeof item.configJson === 'string' ? JSON.parse(item.configJson) as Record<string, unknown> : {},
   owners: (item.owners as string[] | undefined) ?? [],
   users: (item.users as string[] | undefined) ?? [],
   status: item.status as IntegrationStatus,

@@ -22,7 +22,8 @@ import { takeSeatPart, WorkspacePart, type Workspace } from '../data/workspaces.
 import { getAppUser } from '../data/app-users.js';
 import { hit } from '../data/rate-limits.js';
 import { RolePart } from '../data/roles.js';
-import { assertAssignableRole, requireWorkspace } from './workspaces.js';
+import { requireWorkspace } from './workspaces.js';
+import { assertMayAssignRole, assertMayGiveBackRole } from './authority.js';
 import { roleAssignmentParts, roleName } from './roles.js';
 import { auditPart, emailPart, SYSTEM_ACTOR } from './events.js';
 import { viewMember, type MemberView } from './members.js';
@@ -189,7 +190,7 @@ export async function inviteMembers(
   const { valid, order } = parseEmails(input.emails);
   const workspace = await requireWorkspace(workspaceId, true);
   const role = input.role ?? workspace.defaultRole;
-  await assertAssignableRole(workspaceId, role);
+  await assertMayAssignRole(access, workspaceId, role);
   const ctx: InviteContext = {
     workspace, actor: access.actor, inviter: await inviterOf(access), role,
     roleName: await roleName(workspaceId, role), expiresInDays: input.expiresInDays ?? DEFAULT_EXPIRY_DAYS,
@@ -232,9 +233,13 @@ async function requireInvitation(workspaceId: string, invitationId: string): Pro
   return inv;
 }
 
-/** A new link and a new expiry (the same validity period); the old link stops working at once. */
-export async function resendInvitation(workspaceId: string, actor: Actor, invitationId: string): Promise<InvitationView> {
-  await requireInvitation(workspaceId, invitationId);
+/**
+ * A new link and a new expiry (the same validity period); the old link stops working at once.
+ * It hands the invitation's role out again, so the caller must hold it (authority.ts).
+ */
+export async function resendInvitation(workspaceId: string, access: Access, invitationId: string): Promise<InvitationView> {
+  const { actor } = access;
+  await assertMayGiveBackRole(access, workspaceId, (await requireInvitation(workspaceId, invitationId)).role);
   await assertInvitationBudget(workspaceId, 1);
   const workspace = await requireWorkspace(workspaceId);
   // Resent, accepted or revoked meanwhile: decide again on fresh state.

@@ -18,9 +18,9 @@ import {
 import { releaseSeatPart, takeSeatPart, WorkspacePart } from '../data/workspaces.js';
 import { RolePart } from '../data/roles.js';
 import { auditPart, SYSTEM_ACTOR } from './events.js';
-import { assertAssignableRole } from './workspaces.js';
 import { roleAssignmentParts } from './roles.js';
 import { purgeOrphanedIntegrations, reassignOrOrphanOwnedIntegrations, restoreOrphanedIntegrations } from './integration-assets.js';
+import { assertMayAssignRole, assertMayGiveBackRole, assertNotOwnRole } from './authority.js';
 import type { Access } from './access.js';
 
 /** Seed 002: a removed member can be restored, with their assets, for 14 days. */
@@ -99,14 +99,14 @@ interface Plan {
 function changeMember(
   workspaceId: string,
   userId: string,
-  plan: (m: Member, now: string, nowEpoch: number) => Plan | undefined,
+  plan: (m: Member, now: string, nowEpoch: number) => Plan | undefined | Promise<Plan | undefined>,
   onConflict: (err: TransactionConflict) => AppError | undefined = () => undefined,
 ): Promise<Member> {
   return retryOnConflict(async () => {
     const nowEpoch = clock.nowEpochSeconds();
     const current = await getMember(workspaceId, userId, nowEpoch);
     if (!current) throw notFound();
-    const p = plan(current, clock.nowIso(), nowEpoch);
+    const p = await plan(current, clock.nowIso(), nowEpoch);
     if (!p) return current;
     try {
       await transact(p.parts);
@@ -123,8 +123,10 @@ const notActive = (m: Member) =>
   new ConflictError('member_not_active', `Only an active member can be changed this way; this one is ${m.status}.`, { status: m.status });
 const useTransfer = () => new ConflictError('use_ownership_transfer', 'The owner role changes hands only by an ownership transfer.');
 
+/** Only to a role the caller holds, and never one's own (authority.ts). */
 export async function changeMemberRole(access: Access, workspaceId: string, userId: string, role: string): Promise<MemberView> {
-  await assertAssignableRole(workspaceId, role);
+  assertNotOwnRole(access, userId);
+  await assertMayAssignRole(access, workspaceId, role);
   const member = await changeMember(workspaceId, userId, (m, now) => {
     if (m.role === 'owner') throw useTransfer();
     if (m.status !== 'active') throw notActive(m);
@@ -157,11 +159,13 @@ export async function suspendMember(access: Access, workspaceId: string, userId:
   return viewMember(member);
 }
 
+/** Lifting a suspension, reactivating and restoring give a role's access back: the caller must hold that role (authority.ts). */
 export async function unsuspendMember(access: Access, workspaceId: string, userId: string): Promise<MemberView> {
-  const member = await changeMember(workspaceId, userId, (m, now) => {
+  const member = await changeMember(workspaceId, userId, async (m, now) => {
     if (m.status !== 'suspended') {
       throw new ConflictError('member_not_suspended', `Only a suspended member can be unsuspended; this one is ${m.status}.`, { status: m.status });
     }
+    await assertMayGiveBackRole(access, workspaceId, m.role);
     const { suspendedAt: _lifted, ...rest } = m;
     const next: Member = { ...rest, status: 'active', updatedAt: now };
     return {
@@ -174,10 +178,11 @@ export async function unsuspendMember(access: Access, workspaceId: string, userI
 
 /** Deactivated members (reconciliation) hold no seat; coming back takes one, atomically. */
 export async function reactivateMember(access: Access, workspaceId: string, userId: string): Promise<MemberView> {
-  const member = await changeMember(workspaceId, userId, (m, now) => {
+  const member = await changeMember(workspaceId, userId, async (m, now) => {
     if (m.status !== 'deactivated') {
       throw new ConflictError('member_not_deactivated', `Only a deactivated member can be reactivated; this one is ${m.status}.`, { status: m.status });
     }
+    await assertMayGiveBackRole(access, workspaceId, m.role);
     const { deactivatedAt: _ended, ...rest } = m;
     const next: Member = { ...rest, status: 'active', updatedAt: now };
     return {
@@ -239,13 +244,14 @@ export async function removeMember(
 export async function restoreMember(
   access: Access, workspaceId: string, userId: string,
 ): Promise<{ member: MemberView; assets: { restored: string[] } }> {
-  const member = await changeMember(workspaceId, userId, (m, now, nowEpoch) => {
+  const member = await changeMember(workspaceId, userId, async (m, now, nowEpoch) => {
     if (m.status !== 'removed') {
       throw new ConflictError('member_not_removed', `Only a removed member can be restored; this one is ${m.status}.`, { status: m.status });
     }
     const { removedAt: _r, purgeAt: _p, beforeRemoval, ...rest } = m;
     // Removals always record the prior state; a record without it held no seat to give back.
     const before = beforeRemoval ?? { status: 'deactivated' as const, role: m.role };
+    await assertMayGiveBackRole(access, workspaceId, before.role);
     const next: Member = { ...rest, status: before.status, role: before.role, updatedAt: now };
     return {
       next,

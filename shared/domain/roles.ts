@@ -13,7 +13,8 @@ import {
 } from '../data/roles.js';
 import { getMember } from '../data/members.js';
 import { BUILT_IN_ROLES, PERMISSIONS, builtInRole, isBuiltInRole, type Permission, type RoleDefinition } from './permissions.js';
-import { permissionsOfRole, type Actor } from './access.js';
+import type { Access, Actor } from './access.js';
+import { assertMayGrantPermissions, permissionsOfRole } from './authority.js';
 import { auditPart } from './events.js';
 
 const viewCustomRole = (r: CustomRole): RoleDefinition => ({
@@ -58,8 +59,11 @@ async function requireCustomRole(workspaceId: string, roleId: string): Promise<C
   return role;
 }
 
-export async function createRole(workspaceId: string, actor: Actor, input: { name: string; permissions: Permission[] }): Promise<RoleDefinition> {
+/** A custom role holds only permissions its author holds (authority.ts). */
+export async function createRole(workspaceId: string, access: Access, input: { name: string; permissions: Permission[] }): Promise<RoleDefinition> {
+  assertMayGrantPermissions(access, input.permissions);
   assertNameFree(input.name);
+  const { actor } = access;
   const now = clock.nowIso();
   const role: CustomRole = {
     id: newId('role'), workspaceId, name: input.name, permissions: normalisePermissions(input.permissions),
@@ -77,10 +81,13 @@ export async function createRole(workspaceId: string, actor: Actor, input: { nam
   return viewCustomRole(role);
 }
 
+/** New permissions, like a new role's, must all be held by the editor (authority.ts). */
 export async function updateRole(
-  workspaceId: string, actor: Actor, roleId: string, input: { name?: string; permissions?: Permission[] },
+  workspaceId: string, access: Access, roleId: string, input: { name?: string; permissions?: Permission[] },
 ): Promise<RoleDefinition> {
+  if (input.permissions) assertMayGrantPermissions(access, input.permissions);
   if (input.name !== undefined) assertNameFree(input.name);
+  const { actor } = access;
   const permissions = input.permissions && normalisePermissions(input.permissions);
   try {
     return await retryOnConflict(async () => {
@@ -144,6 +151,6 @@ export function roleAssignmentParts(workspaceId: string, from: string | undefine
 export async function memberPermissions(workspaceId: string, userId: string): Promise<{ userId: string; role: string; permissions: Permission[] }> {
   const member = await getMember(workspaceId, userId, clock.nowEpochSeconds());
   if (!member || member.status === 'removed') throw new NotFoundError('Member not found.');
-  const permissions = member.status === 'active' ? await permissionsOfRole(workspaceId, member.role) : [];
+  const permissions = member.status === 'active' ? (await permissionsOfRole(workspaceId, member.role)) ?? [] : [];
   return { userId, role: member.role, permissions };
 }

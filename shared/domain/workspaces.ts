@@ -8,11 +8,12 @@ import { getUser } from '../data/users.js';
 import { hitPart, retryAfter } from '../data/rate-limits.js';
 import { getWorkspace, putWorkspacePart, replaceWorkspacePart, WorkspacePart, type Workspace } from '../data/workspaces.js';
 import { getMember, MemberPart, putMemberPart, replaceMemberPart, type Member } from '../data/members.js';
-import { customRoleExistsPart, getCustomRole, RolePart } from '../data/roles.js';
+import { customRoleExistsPart, RolePart } from '../data/roles.js';
 import { auditPart } from './events.js';
 import { isBuiltInRole } from './permissions.js';
 import { roleAssignmentParts } from './roles.js';
-import type { Actor } from './access.js';
+import { assertMayAssignRole } from './authority.js';
+import type { Access, Actor } from './access.js';
 
 export interface WorkspaceView {
   id: string;
@@ -75,15 +76,6 @@ export async function requireWorkspace(workspaceId: string, consistent = false):
   return ws;
 }
 
-/** A role id that can be assigned in this workspace (never `owner`: ownership is transferred). */
-export async function assertAssignableRole(workspaceId: string, roleId: string): Promise<void> {
-  if (roleId === 'owner') throw new ConflictError('use_ownership_transfer', 'The owner role is only given by an ownership transfer.');
-  if (isBuiltInRole(roleId)) return;
-  if (!(await getCustomRole(workspaceId, roleId))) {
-    throw new ValidationError('Unknown role.', { role: `no role "${roleId}" in this workspace` }, 'unknown_role');
-  }
-}
-
 /** Optimistic read-modify-write of the workspace item, retried on a concurrent change. */
 export async function updateWorkspaceWith(
   workspaceId: string,
@@ -98,8 +90,10 @@ export async function updateWorkspaceWith(
   }, { retryIf: (err) => err.has(WorkspacePart.workspace) });
 }
 
-export async function updateWorkspace(workspaceId: string, actor: Actor, input: { name?: string; defaultRole?: string }): Promise<WorkspaceView> {
-  if (input.defaultRole !== undefined) await assertAssignableRole(workspaceId, input.defaultRole);
+/** The default role is assigned to whoever is invited without one: setting it is assigning it (authority.ts). */
+export async function updateWorkspace(workspaceId: string, access: Access, input: { name?: string; defaultRole?: string }): Promise<WorkspaceView> {
+  if (input.defaultRole !== undefined) await assertMayAssignRole(access, workspaceId, input.defaultRole, 'defaultRole');
+  const { actor } = access;
   const now = clock.nowIso();
   // A custom default role must still exist when the change lands (a delete may race it).
   const roleStillThere: TxPart[] = input.defaultRole !== undefined && !isBuiltInRole(input.defaultRole)

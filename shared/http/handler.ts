@@ -20,7 +20,7 @@ import { verifyAccessToken } from '../auth/access-tokens.js';
 import { resolveAccess, type Access } from '../domain/access.js';
 import { logger } from '../logger.js';
 import { clientSource } from './client-source.js';
-import { routeFor, type Operation, type RouteDef, type RouteFor } from './routes.js';
+import { isWellFormedParam, routeFor, type Operation, type RouteDef, type RouteFor } from './routes.js';
 import type { HttpResult } from './responses.js';
 
 type Infer<T> = T extends ZodType ? z.output<T> : undefined;
@@ -125,12 +125,12 @@ const errorMapper = (route: RouteDef): Middleware => ({
   },
 });
 
-/** Path parameters are opaque strings; anything odd simply names nothing. */
+/** A path id of the wrong shape names nothing: 404 before any I/O (formats in routes.ts). */
 const pathParams: Middleware = {
   before: (request) => {
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(request.event.pathParameters ?? {})) {
-      if (v === undefined || v.length === 0 || v.length > 512) throw new NotFoundError();
+      if (v === undefined || !isWellFormedParam(k, v)) throw new NotFoundError();
       out[k] = v;
     }
     state(request).params = out;
