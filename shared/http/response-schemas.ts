@@ -36,6 +36,10 @@ export const session = named('Session', obj({
   refresh_token: z.string(),
   scope: z.string().optional(),
 }), 'Tokens of a session (RFC 6749 field names).');
+export const consoleSession = named('ConsoleSession', obj({
+  access_token: z.string(),
+  expires_in: z.number().int(),
+}), 'An access token for the Console; its refresh credential is only in the HttpOnly session cookie.');
 export const empty = obj({});
 export const me = named('Me', obj({
   user: obj({ id: z.string(), email: z.string(), fullName: z.string() }),

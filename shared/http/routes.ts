@@ -29,6 +29,11 @@ export interface RouteDef {
   /** DELETE routes whose JSON body is optional. */
   bodyOptional?: boolean;
   query?: ZodType;
+  /**
+   * Reads the Console's session cookie: only same-origin requests pass (Origin,
+   * Sec-Fetch-Site), never a form post; 'csrf' also needs the header X-Roster-CSRF: 1.
+   */
+  sessionCookie?: 'same-origin' | 'csrf';
   /** OAuth endpoints answer in RFC 6749 §5.2 shape and accept form bodies. */
   oauth?: boolean;
   successStatus?: number;
@@ -56,6 +61,9 @@ export const routes = [
   { operation: 'consumeEmailLink', method: 'POST', path: '/auth/email-link/{token}', summary: 'Use a sign-in link: returns a session', tag: 'auth', auth: 'none', response: r.session, rendered: 'text/html' },
   { operation: 'issueToken', method: 'POST', path: '/oauth/token', summary: 'OAuth 2.0 token endpoint (authorization_code with PKCE, client_credentials, refresh_token)', tag: 'auth', auth: 'none', body: s.tokenRequestBody, oauth: true, response: r.session },
   { operation: 'revokeToken', method: 'POST', path: '/oauth/revoke', summary: 'OAuth 2.0 token revocation (RFC 7009)', tag: 'auth', auth: 'none', body: s.revokeRequestBody, oauth: true, response: r.empty },
+  { operation: 'createConsoleSession', method: 'POST', path: '/auth/session', summary: 'Console sign-in: exchange the hand-off code for an access token; the refresh credential goes into an HttpOnly cookie', tag: 'auth', auth: 'none', sessionCookie: 'same-origin', body: s.createConsoleSessionBody, response: r.consoleSession },
+  { operation: 'refreshConsoleSession', method: 'POST', path: '/auth/session/refresh', summary: 'A new access token from the session cookie (rotated; needs X-Roster-CSRF: 1)', tag: 'auth', auth: 'none', sessionCookie: 'csrf', response: r.consoleSession },
+  { operation: 'endConsoleSession', method: 'DELETE', path: '/auth/session', summary: 'Sign the Console out: revokes the session and clears its cookie (needs X-Roster-CSRF: 1)', tag: 'auth', auth: 'none', sessionCookie: 'csrf', successStatus: 204 },
   { operation: 'getMe', method: 'GET', path: '/me', summary: 'The signed-in user and their workspaces', tag: 'auth', auth: 'user', response: r.me },
   { operation: 'updateMe', method: 'PATCH', path: '/me', summary: 'Change your full name', tag: 'auth', auth: 'user', body: s.updateMeBody, response: r.me },
 
