@@ -23,6 +23,13 @@ export default tseslint.config(
     },
   },
   {
+    // The Console is a client of the public API: it shares nothing with the service but the generated types.
+    files: ['console/src/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['**/shared/*', '**/functions/*', '**/local/*', '@aws-sdk/*'] }],
+    },
+  },
+  {
     files: ['shared/data/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: ['**/domain/*', '**/functions/*', '**/http/*'] }],

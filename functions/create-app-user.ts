@@ -4,4 +4,4 @@ import { createAppUser } from '../shared/domain/app-users.js';
 import { workspaceIdOf } from '../shared/http/principal.js';
 
 export const handler = httpHandler('createAppUser', async ({ access, body }) =>
-  created(await createAppUser(workspaceIdOf(access), access.actor, body)));
+  created(await createAppUser(workspaceIdOf(access), access, body)));

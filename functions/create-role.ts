@@ -4,4 +4,4 @@ import { createRole } from '../shared/domain/roles.js';
 import { workspaceIdOf } from '../shared/http/principal.js';
 
 export const handler = httpHandler('createRole', async ({ access, body }) =>
-  created(await createRole(workspaceIdOf(access), access.actor, body)));
+  created(await createRole(workspaceIdOf(access), access, body)));

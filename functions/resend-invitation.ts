@@ -4,4 +4,4 @@ import { resendInvitation } from '../shared/domain/invitations.js';
 import { workspaceIdOf } from '../shared/http/principal.js';
 
 export const handler = httpHandler('resendInvitation', async ({ access, params }) =>
-  ok(await resendInvitation(workspaceIdOf(access), access.actor, params.invitationId!)));
+  ok(await resendInvitation(workspaceIdOf(access), access, params.invitationId!)));

@@ -4,4 +4,4 @@ import { updateAppUser } from '../shared/domain/app-users.js';
 import { workspaceIdOf } from '../shared/http/principal.js';
 
 export const handler = httpHandler('updateAppUser', async ({ access, params, body }) =>
-  ok(await updateAppUser(workspaceIdOf(access), access.actor, params.clientId!, body)));
+  ok(await updateAppUser(workspaceIdOf(access), access, params.clientId!, body)));

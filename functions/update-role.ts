@@ -4,4 +4,4 @@ import { updateRole } from '../shared/domain/roles.js';
 import { workspaceIdOf } from '../shared/http/principal.js';
 
 export const handler = httpHandler('updateRole', async ({ access, body, params }) =>
-  ok(await updateRole(workspaceIdOf(access), access.actor, params.roleId!, body)));
+  ok(await updateRole(workspaceIdOf(access), access, params.roleId!, body)));

@@ -4,4 +4,4 @@ import { updateWorkspace } from '../shared/domain/workspaces.js';
 import { workspaceIdOf } from '../shared/http/principal.js';
 
 export const handler = httpHandler('updateWorkspace', async ({ access, body }) =>
-  ok(await updateWorkspace(workspaceIdOf(access), access.actor, body)));
+  ok(await updateWorkspace(workspaceIdOf(access), access, body)));

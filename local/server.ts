@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { routes, handlerFile, type RouteDef } from '../shared/http/routes.js';
 import { invoke } from './invoke.js';
+import { isStaticPath, serveStatic } from './static.js';
 
 interface CompiledRoute {
   route: RouteDef;
@@ -97,6 +98,10 @@ export function createApiServer(localRoutes: LocalRoute): Server {
       if (url.pathname.startsWith('/_local/')) {
         const out = await localRoutes({ method, path: url.pathname, body: body.toString('utf8') });
         if (out) return send(res, out.statusCode, { 'content-type': 'application/json' }, JSON.stringify(out.body));
+      }
+      if ((method === 'GET' || method === 'HEAD') && isStaticPath(url.pathname)) {
+        const file = await serveStatic(url.pathname);
+        return send(res, file.statusCode, file.headers, method === 'HEAD' ? '' : file.body);
       }
       for (const c of compiled) {
         if (c.route.method !== method) continue;

@@ -4,6 +4,7 @@
  */
 import { ScanCommand, DeleteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TTL_ATTRIBUTE } from '../shared/data/table.js';
+import { isConditionFailure } from '../shared/data/conditions.js';
 import { localDynamoClient } from './table.js';
 
 export async function sweepExpired(endpoint: string, tableName: string, nowEpoch: number, onDelete: (pk: string, sk: string) => void): Promise<number> {
@@ -34,7 +35,7 @@ export async function sweepExpired(endpoint: string, tableName: string, nowEpoch
           }));
           deleted++;
         } catch (err) {
-          if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+          if (!isConditionFailure(err)) throw err;
         }
       }
       key = page.LastEvaluatedKey;

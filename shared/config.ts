@@ -11,6 +11,17 @@ function read(name: string, localDefault: string): string {
   return localDefault;
 }
 
+/**
+ * Local mode generates these in LOCAL_DATA_DIR; in Lambda that would be a per-container
+ * key signing tokens no other container accepts, so a missing one fails the cold start.
+ */
+function requiredInLambda(name: string, meaning: string): string | undefined {
+  const value = process.env[name];
+  if (value) return value;
+  if (inLambda) throw new Error(`Missing required environment variable ${name} (${meaning}); refusing to start with a per-container local key`);
+  return undefined;
+}
+
 function readInt(name: string, localDefault: number): number {
   const raw = read(name, String(localDefault));
   const n = Number(raw);
@@ -48,10 +59,11 @@ export const config = {
   senderEmail: read('SENDER_EMAIL', 'no-reply@roster.local'),
   openSignUp: read('OPEN_SIGN_UP', 'true') === 'true',
   /** KMS key id (AWS) — when unset, a local ES256 key in LOCAL_DATA_DIR signs tokens. */
-  signingKeyId: process.env.SIGNING_KEY_ID || undefined,
+  signingKeyId: requiredInLambda('SIGNING_KEY_ID', 'the KMS key that signs access tokens'),
   /** Secrets Manager secret holding the token-hash pepper (AWS); local mode keeps it in LOCAL_DATA_DIR. */
-  pepperSecretArn: process.env.PEPPER_SECRET_ARN || undefined,
-  localDataDir: read('LOCAL_DATA_DIR', '.roster-local'),
+  pepperSecretArn: requiredInLambda('PEPPER_SECRET_ARN', 'the Secrets Manager secret that keys token hashes'),
+  /** Local mode and tests only (keys, pepper); Lambda never writes key material. */
+  localDataDir: process.env.LOCAL_DATA_DIR || '.roster-local',
   accessTokenTtlSeconds: readInt('ACCESS_TOKEN_TTL_SECONDS', 900),
   appAccessTokenTtlSeconds: readInt('APP_ACCESS_TOKEN_TTL_SECONDS', 3600),
   refreshTokenTtlSeconds: readInt('REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600),

@@ -32,8 +32,8 @@ export class UnauthenticatedError extends AppError {
 }
 
 export class ForbiddenError extends AppError {
-  constructor(message = 'You do not have permission to do this.', code = 'forbidden') {
-    super(403, code, message);
+  constructor(message = 'You do not have permission to do this.', code = 'forbidden', details?: Record<string, unknown>) {
+    super(403, code, message, details);
   }
 }
 
@@ -46,6 +46,13 @@ export class NotFoundError extends AppError {
 export class ConflictError extends AppError {
   constructor(code: string, message: string, details?: Record<string, unknown>) {
     super(409, code, message, details);
+  }
+}
+
+/** Lost every optimistic retry to concurrent writers: nothing was written; the client may try again. */
+export class ConcurrentModificationError extends ConflictError {
+  constructor() {
+    super('concurrent_modification', 'Something else changed this at the same moment; nothing was written. Try again.');
   }
 }
 

@@ -26,45 +26,55 @@ interface LocalKeys {
   privateJwk: JWK;
 }
 
-let localKeys: Promise<LocalKeys> | undefined;
+/**
+ * Load once per execution environment, but never keep a failure: a throttled or
+ * denied call at cold start must not turn every later request of a warm container
+ * into a 500. A rejected load is forgotten, so the next caller tries again.
+ */
+function onceUnlessRejected<T>(load: () => Promise<T>): () => Promise<T> {
+  let cached: Promise<T> | undefined;
+  return () => {
+    if (!cached) {
+      const attempt = load();
+      cached = attempt;
+      attempt.catch(() => { if (cached === attempt) cached = undefined; });
+    }
+    return cached;
+  };
+}
 
-function loadLocalKeys(): Promise<LocalKeys> {
-  localKeys ??= (async () => {
-    const file = join(config.localDataDir, 'keys.json');
+const loadLocalKeys = onceUnlessRejected(async (): Promise<LocalKeys> => {
+  // shared/config.ts already refuses to start a Lambda without SIGNING_KEY_ID and PEPPER_SECRET_ARN;
+  // a per-container key in /tmp would sign tokens no other container accepts.
+  if (config.inLambda) throw new Error('Local key material is never used in Lambda: set SIGNING_KEY_ID and PEPPER_SECRET_ARN');
+  const file = join(config.localDataDir, 'keys.json');
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as LocalKeys;
+  } catch {
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const fresh: LocalKeys = { pepper: randomBytes(32).toString('base64url'), privateJwk: await exportJWK(privateKey) };
+    mkdirSync(config.localDataDir, { recursive: true });
     try {
-      return JSON.parse(readFileSync(file, 'utf8')) as LocalKeys;
+      writeFileSync(file, JSON.stringify(fresh), { flag: 'wx', mode: 0o600 });
+      return fresh;
     } catch {
-      const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-      const fresh: LocalKeys = { pepper: randomBytes(32).toString('base64url'), privateJwk: await exportJWK(privateKey) };
-      mkdirSync(config.localDataDir, { recursive: true });
-      try {
-        writeFileSync(file, JSON.stringify(fresh), { flag: 'wx', mode: 0o600 });
-        return fresh;
-      } catch {
-        // Another process won the race to create it; use theirs so both agree.
-        return JSON.parse(readFileSync(file, 'utf8')) as LocalKeys;
-      }
+      // Another process won the race to create it; use theirs so both agree.
+      return JSON.parse(readFileSync(file, 'utf8')) as LocalKeys;
     }
-  })();
-  return localKeys;
-}
+  }
+});
 
-let pepper: Promise<Buffer> | undefined;
-
-export function loadPepper(): Promise<Buffer> {
-  pepper ??= (async () => {
-    if (config.pepperSecretArn) {
-      // Loaded only where used (AWS): keeps the SDK client out of local mode and off the import path.
-      const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
-      const sm = new SecretsManagerClient({ region: config.region });
-      const out = await sm.send(new GetSecretValueCommand({ SecretId: config.pepperSecretArn }));
-      if (!out.SecretString) throw new Error('Pepper secret is empty');
-      return Buffer.from(out.SecretString, 'utf8');
-    }
-    return Buffer.from((await loadLocalKeys()).pepper, 'base64url');
-  })();
-  return pepper;
-}
+export const loadPepper = onceUnlessRejected(async (): Promise<Buffer> => {
+  if (config.pepperSecretArn) {
+    // Loaded only where used (AWS): keeps the SDK client out of local mode and off the import path.
+    const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+    const sm = new SecretsManagerClient({ region: config.region });
+    const out = await sm.send(new GetSecretValueCommand({ SecretId: config.pepperSecretArn }));
+    if (!out.SecretString) throw new Error('Pepper secret is empty');
+    return Buffer.from(out.SecretString, 'utf8');
+  }
+  return Buffer.from((await loadLocalKeys()).pepper, 'base64url');
+});
 
 const thumbprintKid = (jwk: JWK): string =>
   createHash('sha256').update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y })).digest('base64url').slice(0, 16);
@@ -115,9 +125,5 @@ async function kmsSigner(keyId: string): Promise<Signer> {
   };
 }
 
-let signer: Promise<Signer> | undefined;
-
-export function loadSigner(): Promise<Signer> {
-  signer ??= config.signingKeyId ? kmsSigner(config.signingKeyId) : localSigner();
-  return signer;
-}
+export const loadSigner = onceUnlessRejected((): Promise<Signer> =>
+  config.signingKeyId ? kmsSigner(config.signingKeyId) : localSigner());

@@ -5,8 +5,10 @@
  * needs no filter and pages stay full).
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName, decodeCursor, encodeCursor, stripKeys, type Page, type TxPart } from './core.js';
+import { db, declareParts, tableName, decodeCursor, encodeCursor, stripKeys, type Page, type TxPart } from './core.js';
 import { GSI } from './table.js';
+
+export const AppUserPart = declareParts({ appUser: 'appUser' });
 
 export interface AppUser {
   clientId: string;
@@ -18,6 +20,12 @@ export interface AppUser {
   createdAt: string;
   createdBy: string;
   updatedAt: string;
+  /**
+   * The permissions of whoever last set the access type, at that moment: the most
+   * this app may use or hand out (shared/domain/authority.ts). Absent on items
+   * written before ceilings existed, which then may do nothing.
+   */
+  ceiling?: string[];
   disabledAt?: string;
   /** Bumped by each secret reset; access tokens carry the generation they were issued under. */
   generation: number;
@@ -47,7 +55,7 @@ export async function getAppUser(clientId: string, consistent = false): Promise<
 /** A new app user; fails (part `appUser`) if the client id exists. */
 export function putAppUserPart(a: AppUser): TxPart {
   return {
-    name: 'appUser',
+    name: AppUserPart.appUser,
     item: { Put: { TableName: tableName(), Item: appUserItem({ ...a, version: 0 }), ConditionExpression: 'attribute_not_exists(PK)' } },
   };
 }
@@ -55,7 +63,7 @@ export function putAppUserPart(a: AppUser): TxPart {
 /** Replace the app user as a whole, guarded by its version (optimistic concurrency). */
 export function replaceAppUserPart(a: AppUser): TxPart {
   return {
-    name: 'appUser',
+    name: AppUserPart.appUser,
     item: {
       Put: {
         TableName: tableName(),

@@ -1,6 +1,8 @@
 /** Audit events: written in the same transaction as the change they describe; kept 365 days. */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName, decodeCursor, encodeCursor, type Page, type TxPart } from './core.js';
+import { db, declarePartFamily, tableName, decodeCursor, encodeCursor, type Page, type TxPart } from './core.js';
+
+const auditPart = declarePartFamily('audit');
 
 export interface AuditEvent {
   id: string;
@@ -17,7 +19,7 @@ export const auditKey = (workspaceId: string, eventId: string) => ({ PK: `AUDIT#
 
 export function putAuditPart(workspaceId: string, event: AuditEvent): TxPart {
   return {
-    name: `audit:${event.action}`,
+    name: auditPart(event.action),
     item: {
       Put: {
         TableName: tableName(),

@@ -2,29 +2,58 @@
  * Small helpers every entity module uses: transactions with readable failures,
  * paging with opaque cursors, and TTL-aware reads.
  */
-import { TransactionCanceledException, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { createHmac } from 'node:crypto';
 import { db, tableName } from './client.js';
 import { loadPepper } from '../auth/key-material.js';
-import { ValidationError } from '../errors.js';
+import { ConcurrentModificationError, ValidationError } from '../errors.js';
 import { TTL_ATTRIBUTE } from './table.js';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 export type Item = Record<string, unknown>;
 
+declare const partNameBrand: unique symbol;
+/**
+ * The name of a transaction part. Only `declareParts` / `declarePartFamily` make
+ * one, so the domain matches a failed condition on a constant its data module
+ * exports (`err.has(WorkspacePart.seat)`), never on a bare string: a renamed part
+ * fails to compile instead of silently turning into retries and a 409.
+ */
+export type PartName = string & { readonly [partNameBrand]: true };
+
+/** How often each fixed name and each family prefix was declared (a test checks that each is declared once). */
+export const partDeclarations = { names: new Map<string, number>(), families: new Map<string, number>() };
+const count = (m: Map<string, number>, key: string) => m.set(key, (m.get(key) ?? 0) + 1);
+
+/** An entity module's fixed part names, e.g. `declareParts({ seat: 'seat' })`. */
+export function declareParts<const T extends Record<string, string>>(names: T): { readonly [K in keyof T]: PartName } {
+  for (const name of Object.values(names)) count(partDeclarations.names, name);
+  return Object.freeze({ ...names }) as never;
+}
+
+/** Part names keyed per item (`grant:<userId>`): one family, matched by its prefix. */
+export function declarePartFamily(prefix: string): (key: string) => PartName {
+  count(partDeclarations.families, prefix);
+  return (key) => `${prefix}:${key}` as PartName;
+}
+
+export const isDeclaredPart = (name: string): boolean =>
+  partDeclarations.names.has(name) || partDeclarations.families.has(name.slice(0, name.indexOf(':')));
+
 /** A named transaction part, so a cancelled transaction can say which condition failed. */
 export interface TxPart {
-  name: string;
+  name: PartName;
   item: TransactItem;
 }
 
-export class TransactionConflict extends Error {
-  constructor(readonly failed: string[], readonly reasons: { code?: string; item?: Item }[]) {
-    super(`Transaction cancelled: ${failed.join(', ') || 'conflict'}`);
+/** A cancelled transaction; to the API, a concurrent modification (409) unless the domain makes more of it. */
+export class TransactionConflict extends ConcurrentModificationError {
+  constructor(readonly failed: PartName[], readonly reasons: { code?: string; item?: Item }[]) {
+    super();
     this.name = 'TransactionConflict';
   }
-  has(name: string): boolean {
+  has(name: PartName): boolean {
     return this.failed.includes(name);
   }
 }
@@ -35,6 +64,8 @@ export class TransactionConflict extends Error {
  */
 export async function transact(parts: TxPart[], opts: { token?: string } = {}): Promise<void> {
   if (parts.length === 0) return;
+  const undeclared = parts.filter((p) => !isDeclaredPart(p.name)).map((p) => p.name);
+  if (undeclared.length > 0) throw new Error(`Undeclared transaction part names: ${undeclared.join(', ')}`);
   try {
     await db.send(new TransactWriteCommand({
       TransactItems: parts.map((p) => p.item),
@@ -71,9 +102,6 @@ export async function retryOnConflict<T>(
     }
   }
 }
-
-export const isConditionFailure = (err: unknown): err is ConditionalCheckFailedException =>
-  err instanceof ConditionalCheckFailedException;
 
 /** Reads treat an item past its TTL as gone: DynamoDB may take up to 48 h to delete it. */
 export function alive<T extends Item>(item: T | undefined, nowEpochSeconds: number): T | undefined {
@@ -122,3 +150,4 @@ export interface Page<T> {
 }
 
 export { db, tableName };
+export { isConditionFailure } from './conditions.js';

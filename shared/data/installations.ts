@@ -11,7 +11,10 @@
  *    authorization does not come back to life. Assignments are version-guarded too.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName, type Item, type TxPart } from './core.js';
+import { db, declareParts, declarePartFamily, tableName, type Item, type TxPart } from './core.js';
+
+export const InstallationPart = declareParts({ installation: 'installation' });
+const assignmentPart = declarePartFamily('assignment');
 
 export type Audience = 'me' | 'all' | 'specific';
 export type AssignmentStatus = 'pending' | 'authorized' | 'excluded';
@@ -51,7 +54,7 @@ const strip = <T>(item: Item): T => {
 
 export function putInstallationPart(i: Installation): TxPart {
   return {
-    name: 'installation',
+    name: InstallationPart.installation,
     item: {
       Put: {
         TableName: tableName(),
@@ -64,7 +67,7 @@ export function putInstallationPart(i: Installation): TxPart {
 
 export function replaceInstallationPart(i: Installation): TxPart {
   return {
-    name: 'installation',
+    name: InstallationPart.installation,
     item: {
       Put: {
         TableName: tableName(),
@@ -78,7 +81,7 @@ export function replaceInstallationPart(i: Installation): TxPart {
 
 export function deleteInstallationPart(i: Installation): TxPart {
   return {
-    name: 'installation',
+    name: InstallationPart.installation,
     item: {
       Delete: {
         TableName: tableName(),
@@ -93,7 +96,7 @@ export function deleteInstallationPart(i: Installation): TxPart {
 /** Transaction guard: this very install (not an uninstalled-and-reinstalled one) still exists. */
 export function installationCheckPart(i: Installation): TxPart {
   return {
-    name: 'installation',
+    name: InstallationPart.installation,
     item: {
       ConditionCheck: {
         TableName: tableName(),
@@ -114,7 +117,7 @@ export function putAssignmentPart(a: Omit<AppAssignment, 'version'>, previous: A
     ? { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': previous.version } }
     : { ConditionExpression: 'attribute_not_exists(PK)' };
   return {
-    name: `assignment:${a.userId}`,
+    name: assignmentPart(a.userId),
     item: {
       Put: {
         TableName: tableName(),
@@ -127,7 +130,7 @@ export function putAssignmentPart(a: Omit<AppAssignment, 'version'>, previous: A
 
 export function deleteAssignmentPart(a: AppAssignment): TxPart {
   return {
-    name: `assignment:${a.userId}`,
+    name: assignmentPart(a.userId),
     item: {
       Delete: {
         TableName: tableName(),

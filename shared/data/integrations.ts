@@ -11,7 +11,10 @@
  * live (non-dormant) grant whose `as` matches the list they are in.
  */
 import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, type BatchGetCommandOutput, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { db, tableName, decodeCursor, encodeCursor, type Item, type Page, type TxPart } from './core.js';
+import { db, declareParts, declarePartFamily, tableName, decodeCursor, encodeCursor, type Item, type Page, type TxPart } from './core.js';
+
+export const IntegrationPart = declareParts({ integration: 'integration' });
+const grantPart = declarePartFamily('grant');
 
 export type IntegrationStatus = 'active' | 'orphaned';
 export type GrantRole = 'owner' | 'user';
@@ -45,14 +48,20 @@ export const integrationKey = (workspaceId: string, integrationId: string) => ({
 export const grantKey = (workspaceId: string, userId: string, integrationId: string) =>
   ({ PK: `WS#${workspaceId}`, SK: `INTUSER#${userId}#${integrationId}` });
 
-const integrationItem = (i: Integration) => ({ ...integrationKey(i.workspaceId, i.id), type: 'integration', ...i });
+/**
+ * `config` is free-form JSON, stored as its JSON text: a DynamoDB map would refuse
+ * numbers beyond its range or precision (1e-200, 1e20 through the document client)
+ * and empty keys, and would add nesting of its own.
+ */
+const integrationItem = ({ config, ...rest }: Integration) =>
+  ({ ...integrationKey(rest.workspaceId, rest.id), type: 'integration', ...rest, configJson: JSON.stringify(config) });
 
 const toIntegration = (item: Item): Integration => ({
   id: item.id as string,
   workspaceId: item.workspaceId as string,
   name: item.name as string,
   kind: item.kind as string,
-  config: (item.config as Record<string, unknown> | undefined) ?? {},
+  config: typeof item.configJson === 'string' ? JSON.parse(item.configJson) as Record<string, unknown> : {},
   owners: (item.owners as string[] | undefined) ?? [],
   users: (item.users as string[] | undefined) ?? [],
   status: item.status as IntegrationStatus,
@@ -75,7 +84,7 @@ const toGrant = (item: Item): IntegrationGrant => ({
 
 export function putIntegrationPart(i: Integration): TxPart {
   return {
-    name: 'integration',
+    name: IntegrationPart.integration,
     item: { Put: { TableName: tableName(), Item: integrationItem({ ...i, version: 0 }), ConditionExpression: 'attribute_not_exists(PK)' } },
   };
 }
@@ -85,7 +94,7 @@ export function replaceIntegrationPart(i: Integration): TxPart {
   const { orphanedFrom: _drop, ...rest } = i;
   const next = i.status === 'orphaned' ? i : rest;
   return {
-    name: 'integration',
+    name: IntegrationPart.integration,
     item: {
       Put: {
         TableName: tableName(),
@@ -99,7 +108,7 @@ export function replaceIntegrationPart(i: Integration): TxPart {
 
 export function deleteIntegrationPart(i: Pick<Integration, 'workspaceId' | 'id' | 'version'>): TxPart {
   return {
-    name: 'integration',
+    name: IntegrationPart.integration,
     item: {
       Delete: {
         TableName: tableName(),
@@ -113,14 +122,14 @@ export function deleteIntegrationPart(i: Pick<Integration, 'workspaceId' | 'id' 
 
 export function putGrantPart(g: IntegrationGrant): TxPart {
   return {
-    name: `grant:${g.userId}`,
+    name: grantPart(g.userId),
     item: { Put: { TableName: tableName(), Item: { ...grantKey(g.workspaceId, g.userId, g.integrationId), type: 'integration-grant', ...g } } },
   };
 }
 
 export function deleteGrantPart(workspaceId: string, userId: string, integrationId: string): TxPart {
   return {
-    name: `grant:${userId}`,
+    name: grantPart(userId),
     item: { Delete: { TableName: tableName(), Key: grantKey(workspaceId, userId, integrationId) } },
   };
 }

@@ -8,9 +8,18 @@
  * every INV# item is pending or expired; expiry is decided at read time.
  */
 import { BatchGetCommand, GetCommand, QueryCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { db, tableName, decodeCursor, encodeCursor, type Item, type Page, type TxPart } from './core.js';
+import { db, tableName, decodeCursor, encodeCursor, type Item, type Page, type PartName, type TxPart, declareParts } from './core.js';
 import { emailKey } from './users.js';
 import { memberKey, toMember, type Member } from './members.js';
+
+/**
+ * Transaction part names. `email` (the one pending invitation per address) fails on a
+ * duplicate; `token` fails once a link is used, resent or revoked; `old` fails when
+ * the invitation being replaced changed since it was read.
+ */
+export const InvitationPart = declareParts({
+  invitation: 'invitation', email: 'inviteEmail', token: 'token', old: 'oldInvitation', oldToken: 'oldToken',
+});
 
 export interface Inviter {
   type: 'user' | 'app';
@@ -120,12 +129,12 @@ export async function inviteeStates(workspaceId: string, emails: string[]): Prom
   });
 }
 
-const put = (name: string, item: Item, condition = 'attribute_not_exists(PK)', values?: Item): TxPart => ({
+const put = (name: PartName, item: Item, condition = 'attribute_not_exists(PK)', values?: Item): TxPart => ({
   name,
   item: { Put: { TableName: tableName(), Item: item, ConditionExpression: condition, ExpressionAttributeValues: values } },
 });
 
-const del = (name: string, key: { PK: string; SK: string }, condition: string, values?: Item): TxPart => ({
+const del = (name: PartName, key: { PK: string; SK: string }, condition: string, values?: Item): TxPart => ({
   name,
   item: { Delete: { TableName: tableName(), Key: key, ConditionExpression: condition, ExpressionAttributeValues: values } },
 });
@@ -136,12 +145,12 @@ const tokenItem = (inv: Pick<Invitation, 'workspaceId' | 'id' | 'tokenHash'>) =>
 const emailItem = (inv: Pick<Invitation, 'workspaceId' | 'id' | 'email'>) =>
   ({ ...invitationEmailKey(inv.workspaceId, inv.email), type: 'invitationEmail', invitationId: inv.id });
 
-/** A new invitation; fails with part `inviteEmail` when the email already has one. */
+/** A new invitation; fails with part `InvitationPart.email` when the email already has one. */
 export function putInvitationParts(inv: Invitation): TxPart[] {
   return [
-    put('invitation', invitationItem({ ...inv, version: 0 })),
-    put('inviteEmail', emailItem(inv)),
-    put('token', tokenItem(inv)),
+    put(InvitationPart.invitation, invitationItem({ ...inv, version: 0 })),
+    put(InvitationPart.email, emailItem(inv)),
+    put(InvitationPart.token, tokenItem(inv)),
   ];
 }
 
@@ -151,11 +160,11 @@ export function putInvitationParts(inv: Invitation): TxPart[] {
  */
 export function replaceExpiredInvitationParts(old: Invitation, next: Invitation, nowIso: string): TxPart[] {
   return [
-    del('oldInvitation', invitationKey(old.workspaceId, old.id), 'version = :v AND expiresAt <= :now', { ':v': old.version, ':now': nowIso }),
-    del('oldToken', invitationTokenKey(old.tokenHash), 'attribute_exists(PK)'),
-    put('invitation', invitationItem({ ...next, version: 0 })),
-    put('inviteEmail', emailItem(next), 'invitationId = :old', { ':old': old.id }),
-    put('token', tokenItem(next)),
+    del(InvitationPart.old, invitationKey(old.workspaceId, old.id), 'version = :v AND expiresAt <= :now', { ':v': old.version, ':now': nowIso }),
+    del(InvitationPart.oldToken, invitationTokenKey(old.tokenHash), 'attribute_exists(PK)'),
+    put(InvitationPart.invitation, invitationItem({ ...next, version: 0 })),
+    put(InvitationPart.email, emailItem(next), 'invitationId = :old', { ':old': old.id }),
+    put(InvitationPart.token, tokenItem(next)),
   ];
 }
 
@@ -165,30 +174,30 @@ export function resendInvitationParts(
   next: Pick<Invitation, 'tokenHash' | 'expiresAt' | 'lastSentAt' | 'emailMessageId'>,
 ): TxPart[] {
   return [
-    put('invitation', invitationItem({ ...current, ...next, emailStatus: 'queued', version: current.version + 1 }),
+    put(InvitationPart.invitation, invitationItem({ ...current, ...next, emailStatus: 'queued', version: current.version + 1 }),
       'version = :v', { ':v': current.version }),
-    del('oldToken', invitationTokenKey(current.tokenHash), 'attribute_exists(PK)'),
-    put('token', tokenItem({ ...current, tokenHash: next.tokenHash })),
+    del(InvitationPart.oldToken, invitationTokenKey(current.tokenHash), 'attribute_exists(PK)'),
+    put(InvitationPart.token, tokenItem({ ...current, tokenHash: next.tokenHash })),
   ];
 }
 
 export function deleteInvitationParts(inv: Invitation): TxPart[] {
   return [
-    del('invitation', invitationKey(inv.workspaceId, inv.id), 'version = :v', { ':v': inv.version }),
-    del('inviteEmail', invitationEmailKey(inv.workspaceId, inv.email), 'invitationId = :id', { ':id': inv.id }),
-    del('token', invitationTokenKey(inv.tokenHash), 'attribute_exists(PK)'),
+    del(InvitationPart.invitation, invitationKey(inv.workspaceId, inv.id), 'version = :v', { ':v': inv.version }),
+    del(InvitationPart.email, invitationEmailKey(inv.workspaceId, inv.email), 'invitationId = :id', { ':id': inv.id }),
+    del(InvitationPart.token, invitationTokenKey(inv.tokenHash), 'attribute_exists(PK)'),
   ];
 }
 
 /**
- * Use a link: its token item must still exist (part `token`: used, resent or revoked
- * otherwise) and the invitation must still be unexpired (part `invitation`).
+ * Use a link: its token item must still exist (part `InvitationPart.token`: used, resent or revoked
+ * otherwise) and the invitation must still be unexpired (part `InvitationPart.invitation`).
  */
 export function consumeInvitationParts(inv: Invitation, nowIso: string): TxPart[] {
   return [
-    del('token', invitationTokenKey(inv.tokenHash), 'attribute_exists(PK)'),
-    del('invitation', invitationKey(inv.workspaceId, inv.id), 'tokenHash = :h AND expiresAt > :now', { ':h': inv.tokenHash, ':now': nowIso }),
-    del('inviteEmail', invitationEmailKey(inv.workspaceId, inv.email), 'invitationId = :id', { ':id': inv.id }),
+    del(InvitationPart.token, invitationTokenKey(inv.tokenHash), 'attribute_exists(PK)'),
+    del(InvitationPart.invitation, invitationKey(inv.workspaceId, inv.id), 'tokenHash = :h AND expiresAt > :now', { ':h': inv.tokenHash, ':now': nowIso }),
+    del(InvitationPart.email, invitationEmailKey(inv.workspaceId, inv.email), 'invitationId = :id', { ':id': inv.id }),
   ];
 }
 

@@ -11,8 +11,12 @@
  *    and the stream delivers the deletion to the purge handler.
  */
 import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, type BatchGetCommandOutput, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { alive, db, tableName, decodeCursor, encodeCursor, type Page, type TxPart } from './core.js';
+import { alive, db, declareParts, declarePartFamily, tableName, decodeCursor, encodeCursor, type Page, type PartName, type TxPart } from './core.js';
 import { GSI } from './table.js';
+
+/** Transaction part names; `transferFrom`/`transferTo` tell the two memberships of an ownership transfer apart. */
+export const MemberPart = declareParts({ member: 'member', transferFrom: 'member:from', transferTo: 'member:to' });
+const activeMemberPart = declarePartFamily('activeMember');
 
 export type MemberStatus = 'active' | 'suspended' | 'deactivated' | 'removed';
 
@@ -68,7 +72,7 @@ export const toMember = (i: Record<string, unknown>): Member => {
 /** A new membership; fails (part `member`) if one exists for this user. */
 export function putMemberPart(m: Member): TxPart {
   return {
-    name: 'member',
+    name: MemberPart.member,
     item: { Put: { TableName: tableName(), Item: memberItem({ ...m, version: 0 }), ConditionExpression: 'attribute_not_exists(PK)' } },
   };
 }
@@ -78,7 +82,7 @@ export function putMemberPart(m: Member): TxPart {
  * `aliveAt`, the write also fails once the record is past its TTL: DynamoDB's TTL
  * deletion can lag, and a restore must not revive a record the window has closed on.
  */
-export function replaceMemberPart(m: Member, name = 'member', opts: { aliveAt?: number } = {}): TxPart {
+export function replaceMemberPart(m: Member, name: PartName = MemberPart.member, opts: { aliveAt?: number } = {}): TxPart {
   const alive = opts.aliveAt === undefined ? {} : {
     ConditionExpression: 'attribute_exists(PK) AND version = :v AND (attribute_not_exists(#ttl) OR #ttl > :now)',
     ExpressionAttributeNames: { '#ttl': 'ttl' },
@@ -100,7 +104,7 @@ export function replaceMemberPart(m: Member, name = 'member', opts: { aliveAt?: 
 
 export function deleteMemberPart(m: Pick<Member, 'workspaceId' | 'userId' | 'version'>): TxPart {
   return {
-    name: 'member',
+    name: MemberPart.member,
     item: {
       Delete: {
         TableName: tableName(),
@@ -279,7 +283,7 @@ export async function getMembersByIds(workspaceId: string, userIds: string[], no
  */
 export function activeMemberCheckPart(workspaceId: string, userId: string): TxPart {
   return {
-    name: `activeMember:${userId}`,
+    name: activeMemberPart(userId),
     item: {
       ConditionCheck: {
         TableName: tableName(),

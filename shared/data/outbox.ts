@@ -4,7 +4,10 @@
  * and records the outcome here (and on the item it concerns, e.g. an invitation).
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName, type TxPart } from './core.js';
+import { db, declarePartFamily, tableName, type TxPart } from './core.js';
+import { isConditionFailure } from './conditions.js';
+
+const outboxPart = declarePartFamily('outbox');
 
 export interface OutboxMessage {
   id: string;
@@ -24,7 +27,7 @@ export const outboxKey = (id: string) => ({ PK: `OUTBOX#${id}`, SK: 'OUTBOX' });
 
 export function putOutboxPart(msg: OutboxMessage): TxPart {
   return {
-    name: `outbox:${msg.template}`,
+    name: outboxPart(msg.template),
     item: {
       Put: {
         TableName: tableName(),
@@ -72,7 +75,7 @@ export async function recordOutboxOutcome(
       ConditionExpression: 'attribute_exists(PK) AND emailMessageId = :id',
       ExpressionAttributeValues: { ':s': outcome.status, ':id': msg.id },
     })).catch((err) => {
-      if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      if (!isConditionFailure(err)) throw err;
     });
   }
 }

@@ -1,6 +1,9 @@
 /** Fixed-window counters (one item per key and window, expiring with the window). */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName, type TxPart } from './core.js';
+import { db, declarePartFamily, tableName, type TxPart } from './core.js';
+import { isConditionFailure } from './conditions.js';
+
+const ratePart = declarePartFamily('rate');
 
 export const rateKey = (bucket: string, windowStart: number) => ({ PK: `RATE#${bucket}`, SK: `W#${windowStart}` });
 
@@ -14,7 +17,7 @@ export async function hit(bucket: string, limit: number, windowSeconds: number, 
     await db.send(new UpdateCommand(hitUpdate(bucket, limit, windowSeconds, windowStart, cost)));
     return 0;
   } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException') return windowStart + windowSeconds - nowEpoch;
+    if (isConditionFailure(err)) return windowStart + windowSeconds - nowEpoch;
     throw err;
   }
 }
@@ -33,7 +36,7 @@ function hitUpdate(bucket: string, limit: number, windowSeconds: number, windowS
 /** The same counter as a transaction part, for limits that must hold together with a write. */
 export function hitPart(bucket: string, limit: number, windowSeconds: number, nowEpoch: number, cost = 1): TxPart {
   const windowStart = nowEpoch - (nowEpoch % windowSeconds);
-  return { name: `rate:${bucket}`, item: { Update: hitUpdate(bucket, limit, windowSeconds, windowStart, cost) } };
+  return { name: ratePart(bucket), item: { Update: hitUpdate(bucket, limit, windowSeconds, windowStart, cost) } };
 }
 
 export const retryAfter = (windowSeconds: number, nowEpoch: number) => windowSeconds - (nowEpoch % windowSeconds);

@@ -4,8 +4,12 @@
  * in one transaction; presenting a used token revokes the whole family.
  */
 import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName, transact, type TxPart } from './core.js';
+import { db, declareParts, tableName, transact, type TxPart } from './core.js';
+import { isConditionFailure } from './conditions.js';
 import { GSI } from './table.js';
+
+/** `old`: the token being rotated (fails on reuse); `family`: fails when the family is revoked. */
+export const RefreshTokenPart = declareParts({ token: 'refreshToken', old: 'refreshToken:old', family: 'family' });
 
 export interface RefreshSubject {
   type: 'user' | 'app';
@@ -37,7 +41,7 @@ const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 function putTokenPart(hash: string, t: RefreshToken): TxPart {
   return {
-    name: 'refreshToken',
+    name: RefreshTokenPart.token,
     item: {
       Put: {
         TableName: tableName(),
@@ -87,12 +91,12 @@ export async function getRefreshToken(hash: string): Promise<RefreshToken | unde
 /**
  * Mark `oldHash` used and store `next`, atomically, only if the old token is
  * unused and its family not revoked. Throws TransactionConflict otherwise
- * (`refreshToken:old` = reuse, `family` = revoked).
+ * (`RefreshTokenPart.old` = reuse, `RefreshTokenPart.family` = revoked).
  */
 export async function rotate(oldHash: string, nextHash: string, next: RefreshToken, now: string): Promise<void> {
   await transact([
     {
-      name: 'refreshToken:old',
+      name: RefreshTokenPart.old,
       item: {
         Update: {
           TableName: tableName(),
@@ -104,7 +108,7 @@ export async function rotate(oldHash: string, nextHash: string, next: RefreshTok
       },
     },
     {
-      name: 'family',
+      name: RefreshTokenPart.family,
       item: {
         ConditionCheck: {
           TableName: tableName(),
@@ -131,7 +135,7 @@ export async function revokeFamily(familyId: string, now: string): Promise<void>
     ConditionExpression: 'attribute_exists(PK)',
     ExpressionAttributeValues: { ':t': true, ':now': now },
   })).catch((err) => {
-    if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+    if (!isConditionFailure(err)) throw err;
   });
 }
 

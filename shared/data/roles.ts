@@ -10,8 +10,13 @@
  *  - ROLENAME#<lower name> uniqueness of role names within the workspace.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName, type TxPart } from './core.js';
+import { db, declareParts, tableName, type TxPart } from './core.js';
 import { workspaceKey } from './workspaces.js';
+
+/** Transaction part names: `name` keeps role names unique; `assign` fails when the role is gone. */
+export const RolePart = declareParts({
+  role: 'role', name: 'roleName', oldName: 'oldRoleName', isDefault: 'defaultRole', assign: 'role:assign', unassign: 'role:unassign',
+});
 
 export interface CustomRole {
   id: string;
@@ -62,7 +67,7 @@ export async function listCustomRoles(workspaceId: string): Promise<CustomRole[]
 }
 
 const putNamePart = (workspaceId: string, name: string, roleId: string): TxPart => ({
-  name: 'roleName',
+  name: RolePart.name,
   item: {
     Put: {
       TableName: tableName(),
@@ -73,7 +78,7 @@ const putNamePart = (workspaceId: string, name: string, roleId: string): TxPart 
 });
 
 const deleteNamePart = (workspaceId: string, name: string, roleId: string): TxPart => ({
-  name: 'oldRoleName',
+  name: RolePart.oldName,
   item: {
     Delete: {
       TableName: tableName(),
@@ -84,11 +89,11 @@ const deleteNamePart = (workspaceId: string, name: string, roleId: string): TxPa
   },
 });
 
-/** A new role and its name; fails with part `roleName` when the name is taken. */
+/** A new role and its name; fails with part `RolePart.name` when the name is taken. */
 export function putCustomRoleParts(r: CustomRole): TxPart[] {
   return [
     {
-      name: 'role',
+      name: RolePart.role,
       item: {
         Put: {
           TableName: tableName(),
@@ -110,7 +115,7 @@ export function updateCustomRoleParts(current: CustomRole, next: { name: string;
   const renamed = current.name.toLowerCase() !== next.name.toLowerCase();
   return [
     {
-      name: 'role',
+      name: RolePart.role,
       item: {
         Update: {
           TableName: tableName(),
@@ -127,13 +132,13 @@ export function updateCustomRoleParts(current: CustomRole, next: { name: string;
 }
 
 /**
- * Delete a role that nothing holds: fails with part `role` while assigned (or changed
- * since read), and with part `defaultRole` while it is the workspace's default role.
+ * Delete a role that nothing holds: fails with part `RolePart.role` while assigned (or changed
+ * since read), and with part `RolePart.isDefault` while it is the workspace's default role.
  */
 export function deleteCustomRoleParts(r: CustomRole): TxPart[] {
   return [
     {
-      name: 'role',
+      name: RolePart.role,
       item: {
         Delete: {
           TableName: tableName(),
@@ -145,7 +150,7 @@ export function deleteCustomRoleParts(r: CustomRole): TxPart[] {
     },
     deleteNamePart(r.workspaceId, r.name, r.id),
     {
-      name: 'defaultRole',
+      name: RolePart.isDefault,
       item: {
         ConditionCheck: {
           TableName: tableName(),
@@ -161,11 +166,11 @@ export function deleteCustomRoleParts(r: CustomRole): TxPart[] {
 /**
  * Count one assignment more (+1) or less (-1) on a custom role. +1 requires the role to
  * exist, so a role deleted concurrently can never be assigned: the part (named
- * `role:assign`) fails instead.
+ * `RolePart.assign`) fails instead.
  */
 export function roleAssignmentPart(workspaceId: string, roleId: string, delta: 1 | -1): TxPart {
   return {
-    name: delta > 0 ? 'role:assign' : 'role:unassign',
+    name: delta > 0 ? RolePart.assign : RolePart.unassign,
     item: {
       Update: {
         TableName: tableName(),
@@ -178,10 +183,10 @@ export function roleAssignmentPart(workspaceId: string, roleId: string, delta: 1
   };
 }
 
-/** The custom role exists when the transaction lands (part `role`). */
+/** The custom role exists when the transaction lands (part `RolePart.role`). */
 export function customRoleExistsPart(workspaceId: string, roleId: string): TxPart {
   return {
-    name: 'role',
+    name: RolePart.role,
     item: { ConditionCheck: { TableName: tableName(), Key: roleKey(workspaceId, roleId), ConditionExpression: 'attribute_exists(PK)' } },
   };
 }

@@ -1,6 +1,9 @@
 /** Single-use email sign-in links, stored by token hash with a TTL. */
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName, type TxPart } from './core.js';
+import { db, declareParts, tableName, type TxPart } from './core.js';
+import { isConditionFailure } from './conditions.js';
+
+export const SignInLinkPart = declareParts({ link: 'signInLink' });
 
 export interface SignInLink {
   email: string;
@@ -21,7 +24,7 @@ export const signInLinkKey = (tokenHash: string) => ({ PK: `SIGNIN#${tokenHash}`
 
 export function putSignInLinkPart(tokenHash: string, link: SignInLink): TxPart {
   return {
-    name: 'signInLink',
+    name: SignInLinkPart.link,
     item: {
       Put: {
         TableName: tableName(),
@@ -45,7 +48,7 @@ export async function consumeSignInLink(tokenHash: string, nowIso: string): Prom
     const i = out.Attributes;
     return i ? { email: i.email, fullName: i.fullName, createdAt: i.createdAt, expiresAt: i.expiresAt, handoff: i.handoff } : undefined;
   } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException') return undefined;
+    if (isConditionFailure(err)) return undefined;
     throw err;
   }
 }

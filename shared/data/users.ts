@@ -1,6 +1,10 @@
 /** Users (people) and the email → user uniqueness item. */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { db, tableName, transact, TransactionConflict, type TxPart } from './core.js';
+import { db, declareParts, tableName, transact, TransactionConflict, type TxPart } from './core.js';
+import { isConditionFailure } from './conditions.js';
+
+/** Transaction part names (see PartName): the user, and the email → user index that keeps emails unique. */
+export const UserPart = declareParts({ user: 'user', email: 'userEmail' });
 
 export interface User {
   id: string;
@@ -36,15 +40,15 @@ export async function getUserByEmail(email: string): Promise<User | undefined> {
   return id ? getUser(id) : undefined;
 }
 
-/** Transaction parts creating a user; fails with part `userEmail` if the email is taken. */
+/** Transaction parts creating a user; fails with part `UserPart.email` if the email is taken. */
 export function putUserParts(user: User): TxPart[] {
   return [
     {
-      name: 'user',
+      name: UserPart.user,
       item: { Put: { TableName: tableName(), Item: { ...userKey(user.id), type: 'user', ...user }, ConditionExpression: 'attribute_not_exists(PK)' } },
     },
     {
-      name: 'userEmail',
+      name: UserPart.email,
       item: { Put: { TableName: tableName(), Item: { ...emailKey(user.email), type: 'userEmail', userId: user.id }, ConditionExpression: 'attribute_not_exists(PK)' } },
     },
   ];
@@ -56,7 +60,7 @@ export async function createUserOrGetExisting(user: User): Promise<{ user: User;
     await transact(putUserParts(user));
     return { user, created: true };
   } catch (err) {
-    if (err instanceof TransactionConflict && err.has('userEmail')) {
+    if (err instanceof TransactionConflict && err.has(UserPart.email)) {
       const existing = await getUserByEmail(user.email);
       if (existing) return { user: existing, created: false };
     }
@@ -73,7 +77,7 @@ export async function updateUserName(userId: string, fullName: string, now: stri
     ExpressionAttributeValues: { ':n': fullName, ':u': now },
     ReturnValues: 'ALL_NEW',
   })).catch((err) => {
-    if ((err as Error).name === 'ConditionalCheckFailedException') return { Attributes: undefined };
+    if (isConditionFailure(err)) return { Attributes: undefined };
     throw err;
   });
   return out.Attributes ? toUser(out.Attributes) : undefined;

@@ -1,7 +1,11 @@
 /** Workspaces: settings, the seat counter and the owner pointer live on one item. */
 import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { db, isConditionFailure, tableName, type Item, type TxPart } from './core.js';
+import { db, declareParts, tableName, type Item, type TxPart } from './core.js';
+import { isConditionFailure } from './conditions.js';
 import { GSI } from './table.js';
+
+/** `seat` fails when no seat is free (take) or none is held (release). */
+export const WorkspacePart = declareParts({ workspace: 'workspace', seat: 'seat' });
 
 export interface Workspace {
   id: string;
@@ -42,7 +46,7 @@ const overLimitAttrs = (w: Pick<Workspace, 'id' | 'seatLimit' | 'seatsUsed'>) =>
 
 export function putWorkspacePart(w: Workspace): TxPart {
   return {
-    name: 'workspace',
+    name: WorkspacePart.workspace,
     item: {
       Put: {
         TableName: tableName(),
@@ -60,7 +64,7 @@ export function putWorkspacePart(w: Workspace): TxPart {
 export function replaceWorkspacePart(w: Workspace): TxPart {
   const next = { ...w, version: w.version + 1 };
   return {
-    name: 'workspace',
+    name: WorkspacePart.workspace,
     item: {
       Put: {
         TableName: tableName(),
@@ -81,7 +85,7 @@ export function replaceWorkspacePart(w: Workspace): TxPart {
  */
 export function takeSeatPart(workspaceId: string, now: string): TxPart {
   return {
-    name: 'seat',
+    name: WorkspacePart.seat,
     item: {
       Update: {
         TableName: tableName(),
@@ -97,7 +101,7 @@ export function takeSeatPart(workspaceId: string, now: string): TxPart {
 /** Free one seat. Never below zero. */
 export function releaseSeatPart(workspaceId: string, now: string): TxPart {
   return {
-    name: 'seat',
+    name: WorkspacePart.seat,
     item: {
       Update: {
         TableName: tableName(),
@@ -116,7 +120,7 @@ export function releaseSeatPart(workspaceId: string, now: string): TxPart {
  */
 export function releaseExcessSeatPart(workspaceId: string, now: string): TxPart {
   return {
-    name: 'seat',
+    name: WorkspacePart.seat,
     item: {
       Update: {
         TableName: tableName(),

@@ -8,9 +8,9 @@ import { clock } from '../clock.js';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors.js';
 import type { Principal } from '../auth/access-tokens.js';
 import { getMember, type Member } from '../data/members.js';
-import { getCustomRole } from '../data/roles.js';
-import { getAppUser } from '../data/app-users.js';
-import { builtInRole, type Permission, type Scope } from './permissions.js';
+import { getAppUser, type AppUser } from '../data/app-users.js';
+import { isPermission, type Permission, type Scope } from './permissions.js';
+import { appPermissions, assertAppMayUseScope, missingPermissions, permissionsOfRole } from './authority.js';
 
 export interface Actor {
   type: 'user' | 'app' | 'system';
@@ -23,7 +23,10 @@ export interface Access {
   workspaceId?: string;
   /** The caller's own membership (people only). */
   member?: Member;
+  /** What the caller may do here: a person's role; an app's scopes, as far as its ceiling holds them. */
   permissions: ReadonlySet<Permission>;
+  /** What the caller may hand out (authority.ts): a person's permissions; an app's recorded ceiling. */
+  ceiling: ReadonlySet<Permission>;
   scopes: ReadonlySet<Scope>;
 }
 
@@ -35,14 +38,8 @@ export interface Requirement {
 
 export const actorOf = (p: Principal): Actor => (p.type === 'user' ? { type: 'user', id: p.userId } : { type: 'app', id: p.clientId });
 
-export async function permissionsOfRole(workspaceId: string, roleId: string): Promise<Permission[]> {
-  const builtIn = builtInRole(roleId);
-  if (builtIn) return builtIn.permissions;
-  return ((await getCustomRole(workspaceId, roleId))?.permissions ?? []) as Permission[];
-}
-
 /** An app token is honoured only while its client is enabled and its secret generation is live. */
-async function assertAppLive(p: Extract<Principal, { type: 'app' }>): Promise<void> {
+async function liveAppUser(p: Extract<Principal, { type: 'app' }>): Promise<AppUser> {
   const app = await getAppUser(p.clientId);
   const now = clock.nowIso();
   const live = app !== undefined && app.status === 'active' && app.workspaceId === p.workspaceId && (
@@ -50,34 +47,40 @@ async function assertAppLive(p: Extract<Principal, { type: 'app' }>): Promise<vo
     || (p.generation === app.generation - 1 && app.previousSecretExpiresAt !== undefined && app.previousSecretExpiresAt > now)
   );
   if (!live) throw new UnauthenticatedError('The access token has been revoked.');
+  return app;
 }
+
+const NOTHING: ReadonlySet<never> = new Set();
 
 export async function resolveAccess(req: Requirement, principal: Principal, workspaceId: string | undefined): Promise<Access> {
   if (principal.type === 'app') {
     if (req.auth === 'user' || req.auth === 'optional-user') {
       throw new ForbiddenError('Application users cannot use this route.', 'human_only');
     }
-    await assertAppLive(principal);
+    const app = await liveAppUser(principal);
     const scopes = new Set(principal.scopes);
+    // Items written before ceilings existed record none: such an app does nothing until its access type is set again.
+    const ceiling = new Set((app.ceiling ?? []).filter(isPermission));
     if (workspaceId !== undefined) {
       // An app acts only inside its own workspace; elsewhere nothing exists for it.
       if (principal.workspaceId !== workspaceId) throw new NotFoundError('Workspace not found.');
       if (!req.scope || !scopes.has(req.scope)) throw new ForbiddenError('The application user lacks the scope for this route.');
+      assertAppMayUseScope(ceiling, req.scope);
     }
-    return { principal, actor: actorOf(principal), workspaceId, permissions: new Set(), scopes };
+    return { principal, actor: actorOf(principal), workspaceId, permissions: appPermissions(scopes, ceiling), ceiling, scopes };
   }
 
   if (!req.permission || workspaceId === undefined) {
-    return { principal, actor: actorOf(principal), workspaceId, permissions: new Set(), scopes: new Set() };
+    return { principal, actor: actorOf(principal), workspaceId, permissions: NOTHING, ceiling: NOTHING, scopes: NOTHING };
   }
   const member = await getMember(workspaceId, principal.userId, clock.nowEpochSeconds());
   if (!member || member.status === 'removed') throw new NotFoundError('Workspace not found.');
   if (member.status !== 'active') {
     throw new ForbiddenError(`Your membership of this workspace is ${member.status}.`);
   }
-  const permissions = new Set(await permissionsOfRole(workspaceId, member.role));
+  const permissions = new Set((await permissionsOfRole(workspaceId, member.role)) ?? []);
   if (req.permission !== 'member' && !permissions.has(req.permission)) {
-    throw new ForbiddenError(`This needs the ${req.permission} permission.`);
+    throw new ForbiddenError(`This needs the ${req.permission} permission.`, 'forbidden', { missing: missingPermissions(permissions, [req.permission]) });
   }
-  return { principal, actor: actorOf(principal), workspaceId, member, permissions, scopes: new Set() };
+  return { principal, actor: actorOf(principal), workspaceId, member, permissions, ceiling: permissions, scopes: NOTHING };
 }

@@ -14,12 +14,13 @@ import { NotFoundError } from '../errors.js';
 import { hashToken, newToken } from '../auth/secrets.js';
 import { retryOnConflict, transact, type Page, type TxPart } from '../data/core.js';
 import {
-  getAppUser, listAppUsersOfWorkspace, putAppUserPart, replaceAppUserPart, type AppUser,
+  AppUserPart, getAppUser, listAppUsersOfWorkspace, putAppUserPart, replaceAppUserPart, type AppUser,
 } from '../data/app-users.js';
 import { revokeFamiliesOf } from '../data/refresh-tokens.js';
 import { auditPart } from './events.js';
 import { ACCESS_TYPES, ACCESS_TYPE_NAMES, type AccessType, type Scope } from './permissions.js';
-import type { Actor } from './access.js';
+import { assertMayHoldApp, ceilingForAccessType } from './authority.js';
+import type { Access, Actor } from './access.js';
 
 /** Secret scanners (GitHub, GitGuardian) key on a fixed prefix. */
 const SECRET_PREFIX = 'rsk_';
@@ -51,6 +52,9 @@ const scopesOf = (accessType: string): Scope[] => [...ACCESS_TYPES[accessType as
 
 const target = (clientId: string) => ({ type: 'app_user', id: clientId });
 
+const sameSet = (a: readonly string[] | undefined, b: readonly string[] | undefined) =>
+  (a ?? []).length === (b ?? []).length && (a ?? []).every((x) => (b ?? []).includes(x));
+
 /**
  * A fresh secret: 256 random bits behind the prefix, kept only as hashToken()'s
  * keyed hash — see shared/auth/secrets.ts for why a fast HMAC (not bcrypt/argon2)
@@ -61,16 +65,19 @@ async function mintSecret(): Promise<{ secret: string; hash: string }> {
   return { secret, hash: await hashToken(secret) };
 }
 
+/** Only what the caller holds (authority.ts); the app keeps the caller's permissions as its ceiling. */
 export async function createAppUser(
   workspaceId: string,
-  actor: Actor,
-  input: { name: string; accessType: string },
+  access: Access,
+  input: { name: string; accessType: AccessType },
 ): Promise<AppUserView & { clientSecret: string }> {
+  const ceiling = ceilingForAccessType(access, input.accessType);
+  const { actor } = access;
   const now = clock.nowIso();
   const { secret, hash } = await mintSecret();
   const app: AppUser = {
     clientId: newId('app'), workspaceId, name: input.name, accessType: input.accessType,
-    scopes: scopesOf(input.accessType), status: 'active', createdAt: now, createdBy: actor.id, updatedAt: now,
+    scopes: scopesOf(input.accessType), status: 'active', createdAt: now, createdBy: actor.id, updatedAt: now, ceiling,
     generation: 0, secretHash: hash, version: 0,
   };
   await transact([
@@ -111,7 +118,7 @@ async function changeAppUser(
     if (!out) return { before: current, after: current };
     await transact([replaceAppUserPart(out.next), ...out.parts]);
     return { before: current, after: { ...out.next, version: current.version + 1 } };
-  }, { retryIf: (err) => err.has('appUser') });
+  }, { retryIf: (err) => err.has(AppUserPart.appUser) });
 }
 
 /**
@@ -121,21 +128,26 @@ async function changeAppUser(
  * the change; that ends a secret grace period still running, because the
  * previous secret's tokens would otherwise keep the old scopes until it ends.
  * A change that only adds scopes leaves issued tokens alone.
+ *
+ * Setting the access type (even to the same one) is a grant: the caller must hold
+ * it, and the app's ceiling becomes the caller's permissions.
  */
 export async function updateAppUser(
   workspaceId: string,
-  actor: Actor,
+  access: Access,
   clientId: string,
-  input: { name?: string; accessType?: string },
+  input: { name?: string; accessType?: AccessType },
 ): Promise<AppUserView> {
+  const ceiling = input.accessType && ceilingForAccessType(access, input.accessType);
   let narrowed = false;
   const { after } = await changeAppUser(workspaceId, clientId, (a, now) => {
     const name = input.name ?? a.name;
     const accessType = input.accessType ?? a.accessType;
-    if (name === a.name && accessType === a.accessType) return undefined;
+    const nextCeiling = ceiling ?? a.ceiling;
+    if (name === a.name && accessType === a.accessType && sameSet(nextCeiling, a.ceiling)) return undefined;
     const scopes = scopesOf(accessType);
     narrowed = a.scopes.some((s) => !scopes.includes(s as Scope));
-    const next: AppUser = { ...a, name, accessType, scopes, updatedAt: now };
+    const next: AppUser = { ...a, name, accessType, scopes, ...(nextCeiling ? { ceiling: nextCeiling } : {}), updatedAt: now };
     if (narrowed) {
       next.generation = a.generation + 1;
       delete next.previousSecretHash;
@@ -144,9 +156,10 @@ export async function updateAppUser(
     const changes: Record<string, unknown> = {};
     if (name !== a.name) changes.name = { from: a.name, to: name };
     if (accessType !== a.accessType) changes.accessType = { from: a.accessType, to: accessType };
+    if (!sameSet(nextCeiling, a.ceiling)) changes.ceiling = { from: a.ceiling ?? null, to: nextCeiling };
     return {
       next,
-      parts: [auditPart(workspaceId, actor, 'app_user.updated', target(clientId), { ...changes, tokensRevoked: narrowed }, now)],
+      parts: [auditPart(workspaceId, access.actor, 'app_user.updated', target(clientId), { ...changes, tokensRevoked: narrowed }, now)],
     };
   });
   if (narrowed) await revokeFamiliesOf(clientId, clock.nowIso());
@@ -166,16 +179,19 @@ export async function disableAppUser(workspaceId: string, actor: Actor, clientId
 /**
  * A new secret and a new generation. With a grace period the previous secret keeps
  * working (and tokens issued under it keep working) until it ends; without one it
- * is dead at once. Either way the refresh tokens are revoked.
+ * is dead at once. Either way the refresh tokens are revoked. The new secret hands
+ * the app's authority to the caller, who must hold it (authority.ts).
  */
 export async function resetAppUserSecret(
   workspaceId: string,
-  actor: Actor,
+  access: Access,
   clientId: string,
   previousSecretExpiresInSeconds = 0,
 ): Promise<{ clientSecret: string }> {
+  const { actor } = access;
   const { secret, hash } = await mintSecret();
   await changeAppUser(workspaceId, clientId, (a, now) => {
+    assertMayHoldApp(access, a);
     const next: AppUser = { ...a, generation: a.generation + 1, secretHash: hash, updatedAt: now };
     delete next.previousSecretHash;
     delete next.previousSecretExpiresAt;

@@ -16,7 +16,7 @@ import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError, Valid
 import { retryOnConflict, transact, TransactionConflict, type TxPart } from '../data/core.js';
 import {
   deleteAssignmentPart, deleteInstallationPart, getAssignment, getInstallation, installationCheckPart,
-  listAssignments, listInstallations, putAssignmentPart, putInstallationPart, replaceInstallationPart,
+  InstallationPart, listAssignments, listInstallations, putAssignmentPart, putInstallationPart, replaceInstallationPart,
   type AppAssignment, type Audience, type Installation,
 } from '../data/installations.js';
 import { activeMemberCheckPart, getMembersByIds, listMembers, type Member, type MemberStatus } from '../data/members.js';
@@ -186,7 +186,7 @@ export async function installApp(
     ], await appAddedEmails(workspaceId, app, installer, notified));
     return viewOf(app, inst, everyoneActive);
   }, (err) => {
-    if (err.has('installation')) throw new ConflictError('app_already_installed', `${app.name} is already installed in this workspace.`);
+    if (err.has(InstallationPart.installation)) throw new ConflictError('app_already_installed', `${app.name} is already installed in this workspace.`);
   });
 }
 

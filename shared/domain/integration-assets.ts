@@ -78,7 +78,7 @@ export async function reassignOrOrphanOwnedIntegrations(
         return [
           replaceIntegrationPart({ ...i, owners: [heirId], users: without(i.users, heirId), updatedAt: now }),
           deleteGrantPart(workspaceId, userId, i.id),
-          { ...putGrantPart({ workspaceId, userId: heirId, integrationId: i.id, as: 'owner', dormant: false }), name: 'grant:heir' },
+          putGrantPart({ workspaceId, userId: heirId, integrationId: i.id, as: 'owner', dormant: false }),
           activeMemberCheckPart(workspaceId, heirId),
           auditPart(workspaceId, actor, 'integration.reassigned', target(i), { from: userId, to: heirId }, now),
         ];

@@ -29,7 +29,8 @@ export interface IntegrationView {
   id: string;
   name: string;
   kind: string;
-  config: Record<string, unknown>;
+  /** Only for its owners and `integrations.manage_all` (it may hold credentials). */
+  config?: Record<string, unknown>;
   owners: string[];
   users: string[];
   status: Integration['status'];
@@ -38,11 +39,11 @@ export interface IntegrationView {
   updatedAt: string;
 }
 
-export const viewIntegration = (i: Integration): IntegrationView => ({
+export const viewIntegration = (i: Integration, caller: Caller): IntegrationView => ({
   id: i.id,
   name: i.name,
   kind: i.kind,
-  config: i.config,
+  ...(caller.managesAll || roleOf(i, caller.userId) === 'owner' ? { config: i.config } : {}),
   owners: i.owners,
   users: i.users,
   status: i.status,
@@ -59,19 +60,22 @@ export interface Caller {
   seesAll: boolean;
   editsAll: boolean;
   sharesAll: boolean;
+  /** Holds `integrations.manage_all`: sees every integration's `config`. */
+  managesAll: boolean;
 }
 
 export function callerOf(access: Access): Caller {
+  const managesAll = access.permissions.has('integrations.manage_all');
   if (access.principal.type === 'app') {
     return {
       actor: access.actor,
+      managesAll,
       seesAll: access.scopes.has('integrations:read'),
       editsAll: access.scopes.has('integrations:write'),
       sharesAll: access.scopes.has('integrations:share'),
     };
   }
-  const all = access.permissions.has('integrations.manage_all');
-  return { actor: access.actor, userId: access.principal.userId, seesAll: all, editsAll: all, sharesAll: all };
+  return { actor: access.actor, userId: access.principal.userId, seesAll: managesAll, editsAll: managesAll, sharesAll: managesAll, managesAll };
 }
 
 const roleOf = (i: Integration, userId: string | undefined): GrantRole | undefined => {
@@ -120,7 +124,7 @@ export async function createIntegration(
       : []),
     auditPart(workspaceId, caller.actor, 'integration.created', target(integration.id), { name: integration.name, kind: integration.kind }, now),
   ]);
-  return viewIntegration(integration);
+  return viewIntegration(integration, caller);
 }
 
 export async function listIntegrations(workspaceId: string, caller: Caller, limit: number, cursor: string | undefined): Promise<Page<IntegrationView>> {
@@ -129,11 +133,11 @@ export async function listIntegrations(workspaceId: string, caller: Caller, limi
     : caller.userId
       ? await listIntegrationsOfUser(workspaceId, caller.userId, limit, cursor)
       : { items: [], nextCursor: null };
-  return { items: page.items.map(viewIntegration), nextCursor: page.nextCursor };
+  return { items: page.items.map((i) => viewIntegration(i, caller)), nextCursor: page.nextCursor };
 }
 
 export async function getIntegrationFor(workspaceId: string, caller: Caller, integrationId: string): Promise<IntegrationView> {
-  return viewIntegration(authorize(await getIntegration(workspaceId, integrationId), caller, 'read'));
+  return viewIntegration(authorize(await getIntegration(workspaceId, integrationId), caller, 'read'), caller);
 }
 
 /** Optimistic read-modify-write: re-read and re-plan when a concurrent change wins the version race. */
@@ -160,7 +164,7 @@ export async function updateIntegration(
     const i = authorize(current, caller, 'edit');
     const changed = (Object.keys(input) as (keyof typeof input)[])
       .filter((k) => input[k] !== undefined && JSON.stringify(input[k]) !== JSON.stringify(i[k]));
-    if (changed.length === 0) return { parts: [], result: viewIntegration(i) };
+    if (changed.length === 0) return { parts: [], result: viewIntegration(i, caller) };
     const now = clock.nowIso();
     const next: Integration = { ...i, ...Object.fromEntries(changed.map((k) => [k, input[k]])), updatedAt: now };
     return {
@@ -169,7 +173,7 @@ export async function updateIntegration(
         // Field names only: config may hold credentials.
         auditPart(workspaceId, caller.actor, 'integration.updated', target(i.id), { fields: changed }, now),
       ],
-      result: viewIntegration(next),
+      result: viewIntegration(next, caller),
     };
   });
 }
@@ -226,7 +230,7 @@ export async function shareIntegration(
       else if (before !== as) changedRole.push({ userId, as });
     }
     const removed = [...i.owners, ...i.users].filter((u) => !roleAfter.has(u));
-    if (added.length === 0 && changedRole.length === 0 && removed.length === 0) return { parts: [], result: viewIntegration(i) };
+    if (added.length === 0 && changedRole.length === 0 && removed.length === 0) return { parts: [], result: viewIntegration(i, caller) };
 
     const coreItems = 2 + added.length * 2 + changedRole.length + removed.length;
     if (coreItems > MAX_TX_ITEMS) {
@@ -257,7 +261,7 @@ export async function shareIntegration(
     const fits = core.length + emails.length <= MAX_TX_ITEMS;
     return {
       parts: fits ? [...core, ...emails] : core,
-      result: viewIntegration(next),
+      result: viewIntegration(next, caller),
       after: fits ? undefined : () => queueInChunks(emails),
     };
   });

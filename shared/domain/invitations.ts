@@ -12,16 +12,18 @@ import { ConflictError, GoneError, NotFoundError, RateLimitedError, Unprocessabl
 import { hashToken, newToken } from '../auth/secrets.js';
 import { retryOnConflict, transact, TransactionConflict, type Page, type TxPart } from '../data/core.js';
 import {
-  consumeInvitationParts, deleteInvitationParts, getInvitation, getInvitationByTokenHash, invitationKey, inviteeStates,
+  consumeInvitationParts, deleteInvitationParts, getInvitation, InvitationPart, getInvitationByTokenHash, invitationKey, inviteeStates,
   listInvitations as listInvitationItems, putInvitationParts, replaceExpiredInvitationParts, resendInvitationParts,
   type Invitation, type Inviter,
 } from '../data/invitations.js';
 import { getMember, putMemberPart, replaceMemberPart, type Member } from '../data/members.js';
 import { getUserByEmail, putUserParts, type User } from '../data/users.js';
-import { takeSeatPart, type Workspace } from '../data/workspaces.js';
+import { takeSeatPart, WorkspacePart, type Workspace } from '../data/workspaces.js';
 import { getAppUser } from '../data/app-users.js';
 import { hit } from '../data/rate-limits.js';
-import { assertAssignableRole, requireWorkspace } from './workspaces.js';
+import { RolePart } from '../data/roles.js';
+import { requireWorkspace } from './workspaces.js';
+import { assertMayAssignRole, assertMayGiveBackRole } from './authority.js';
 import { roleAssignmentParts, roleName } from './roles.js';
 import { auditPart, emailPart, SYSTEM_ACTOR } from './events.js';
 import { viewMember, type MemberView } from './members.js';
@@ -151,9 +153,9 @@ async function inviteOne(ctx: InviteContext, email: string, expired: Invitation 
     ]);
     return { email, status: 'invited', invitation: viewInvitation(inv, now) };
   } catch (err) {
-    if (err instanceof TransactionConflict && err.has('role:assign')) throw unknownRole(ctx.role);
+    if (err instanceof TransactionConflict && err.has(RolePart.assign)) throw unknownRole(ctx.role);
     // Someone invited (or resent to) this address at the same moment: theirs stands.
-    if (err instanceof TransactionConflict && (err.has('inviteEmail') || err.has('oldInvitation'))) {
+    if (err instanceof TransactionConflict && (err.has(InvitationPart.email) || err.has(InvitationPart.old))) {
       const [state] = await inviteeStates(ctx.workspace.id, [email]);
       return { email, status: 'already_invited', ...(state?.invitation ? { invitation: viewInvitation(state.invitation) } : {}) };
     }
@@ -188,7 +190,7 @@ export async function inviteMembers(
   const { valid, order } = parseEmails(input.emails);
   const workspace = await requireWorkspace(workspaceId, true);
   const role = input.role ?? workspace.defaultRole;
-  await assertAssignableRole(workspaceId, role);
+  await assertMayAssignRole(access, workspaceId, role);
   const ctx: InviteContext = {
     workspace, actor: access.actor, inviter: await inviterOf(access), role,
     roleName: await roleName(workspaceId, role), expiresInDays: input.expiresInDays ?? DEFAULT_EXPIRY_DAYS,
@@ -231,9 +233,13 @@ async function requireInvitation(workspaceId: string, invitationId: string): Pro
   return inv;
 }
 
-/** A new link and a new expiry (the same validity period); the old link stops working at once. */
-export async function resendInvitation(workspaceId: string, actor: Actor, invitationId: string): Promise<InvitationView> {
-  await requireInvitation(workspaceId, invitationId);
+/**
+ * A new link and a new expiry (the same validity period); the old link stops working at once.
+ * It hands the invitation's role out again, so the caller must hold it (authority.ts).
+ */
+export async function resendInvitation(workspaceId: string, access: Access, invitationId: string): Promise<InvitationView> {
+  const { actor } = access;
+  await assertMayGiveBackRole(access, workspaceId, (await requireInvitation(workspaceId, invitationId)).role);
   await assertInvitationBudget(workspaceId, 1);
   const workspace = await requireWorkspace(workspaceId);
   // Resent, accepted or revoked meanwhile: decide again on fresh state.
@@ -371,8 +377,8 @@ export async function acceptInvitation(token: string, fullName: string | undefin
       return { workspace: { id: workspace.id, name: workspace.name }, member: viewMember(member), session };
     } catch (err) {
       if (!(err instanceof TransactionConflict)) throw err;
-      if (err.has('token')) throw notFound();
-      if (err.has('seat')) throw new ConflictError('no_seat_available', 'The workspace has no free seat; ask an administrator to add one.');
+      if (err.has(InvitationPart.token)) throw notFound();
+      if (err.has(WorkspacePart.seat)) throw new ConflictError('no_seat_available', 'The workspace has no free seat; ask an administrator to add one.');
       // The invitation expired or was resent, the email got a user or a membership, or the
       // workspace item was contended: read everything again and decide on fresh state.
       if (attempt >= ACCEPT_ATTEMPTS) throw err;

@@ -12,14 +12,15 @@ import { addSeconds, clock } from '../clock.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from '../errors.js';
 import { retryOnConflict, transact, TransactionConflict, type Page, type TxPart } from '../data/core.js';
 import {
-  deleteMemberPart, getMember, holdsSeat, listMembers, replaceMemberPart, toMember,
+  deleteMemberPart, getMember, holdsSeat, listMembers, MemberPart, replaceMemberPart, toMember,
   type Member, type MemberStatus,
 } from '../data/members.js';
-import { releaseSeatPart, takeSeatPart } from '../data/workspaces.js';
+import { releaseSeatPart, takeSeatPart, WorkspacePart } from '../data/workspaces.js';
+import { RolePart } from '../data/roles.js';
 import { auditPart, SYSTEM_ACTOR } from './events.js';
-import { assertAssignableRole } from './workspaces.js';
 import { roleAssignmentParts } from './roles.js';
 import { purgeOrphanedIntegrations, reassignOrOrphanOwnedIntegrations, restoreOrphanedIntegrations } from './integration-assets.js';
+import { assertMayAssignRole, assertMayGiveBackRole, assertNotOwnRole } from './authority.js';
 import type { Access } from './access.js';
 
 /** Seed 002: a removed member can be restored, with their assets, for 14 days. */
@@ -98,14 +99,14 @@ interface Plan {
 function changeMember(
   workspaceId: string,
   userId: string,
-  plan: (m: Member, now: string, nowEpoch: number) => Plan | undefined,
+  plan: (m: Member, now: string, nowEpoch: number) => Plan | undefined | Promise<Plan | undefined>,
   onConflict: (err: TransactionConflict) => AppError | undefined = () => undefined,
 ): Promise<Member> {
   return retryOnConflict(async () => {
     const nowEpoch = clock.nowEpochSeconds();
     const current = await getMember(workspaceId, userId, nowEpoch);
     if (!current) throw notFound();
-    const p = plan(current, clock.nowIso(), nowEpoch);
+    const p = await plan(current, clock.nowIso(), nowEpoch);
     if (!p) return current;
     try {
       await transact(p.parts);
@@ -117,13 +118,15 @@ function changeMember(
 }
 
 const noSeat = () => new ConflictError('no_seat_available', 'Every seat of this workspace is taken; add seats or free one first.');
-const seatConflict = (err: TransactionConflict) => (err.has('seat') ? noSeat() : undefined);
+const seatConflict = (err: TransactionConflict) => (err.has(WorkspacePart.seat) ? noSeat() : undefined);
 const notActive = (m: Member) =>
   new ConflictError('member_not_active', `Only an active member can be changed this way; this one is ${m.status}.`, { status: m.status });
 const useTransfer = () => new ConflictError('use_ownership_transfer', 'The owner role changes hands only by an ownership transfer.');
 
+/** Only to a role the caller holds, and never one's own (authority.ts). */
 export async function changeMemberRole(access: Access, workspaceId: string, userId: string, role: string): Promise<MemberView> {
-  await assertAssignableRole(workspaceId, role);
+  assertNotOwnRole(access, userId);
+  await assertMayAssignRole(access, workspaceId, role);
   const member = await changeMember(workspaceId, userId, (m, now) => {
     if (m.role === 'owner') throw useTransfer();
     if (m.status !== 'active') throw notActive(m);
@@ -137,7 +140,7 @@ export async function changeMemberRole(access: Access, workspaceId: string, user
         auditPart(workspaceId, access.actor, 'member.role_changed', memberTarget(userId), { from: m.role, to: role }, now),
       ],
     };
-  }, (err) => (err.has('role:assign') ? new ValidationError('Unknown role.', { role: `no role "${role}" in this workspace` }, 'unknown_role') : undefined));
+  }, (err) => (err.has(RolePart.assign) ? new ValidationError('Unknown role.', { role: `no role "${role}" in this workspace` }, 'unknown_role') : undefined));
   return viewMember(member);
 }
 
@@ -156,11 +159,13 @@ export async function suspendMember(access: Access, workspaceId: string, userId:
   return viewMember(member);
 }
 
+/** Lifting a suspension, reactivating and restoring give a role's access back: the caller must hold that role (authority.ts). */
 export async function unsuspendMember(access: Access, workspaceId: string, userId: string): Promise<MemberView> {
-  const member = await changeMember(workspaceId, userId, (m, now) => {
+  const member = await changeMember(workspaceId, userId, async (m, now) => {
     if (m.status !== 'suspended') {
       throw new ConflictError('member_not_suspended', `Only a suspended member can be unsuspended; this one is ${m.status}.`, { status: m.status });
     }
+    await assertMayGiveBackRole(access, workspaceId, m.role);
     const { suspendedAt: _lifted, ...rest } = m;
     const next: Member = { ...rest, status: 'active', updatedAt: now };
     return {
@@ -173,10 +178,11 @@ export async function unsuspendMember(access: Access, workspaceId: string, userI
 
 /** Deactivated members (reconciliation) hold no seat; coming back takes one, atomically. */
 export async function reactivateMember(access: Access, workspaceId: string, userId: string): Promise<MemberView> {
-  const member = await changeMember(workspaceId, userId, (m, now) => {
+  const member = await changeMember(workspaceId, userId, async (m, now) => {
     if (m.status !== 'deactivated') {
       throw new ConflictError('member_not_deactivated', `Only a deactivated member can be reactivated; this one is ${m.status}.`, { status: m.status });
     }
+    await assertMayGiveBackRole(access, workspaceId, m.role);
     const { deactivatedAt: _ended, ...rest } = m;
     const next: Member = { ...rest, status: 'active', updatedAt: now };
     return {
@@ -238,18 +244,19 @@ export async function removeMember(
 export async function restoreMember(
   access: Access, workspaceId: string, userId: string,
 ): Promise<{ member: MemberView; assets: { restored: string[] } }> {
-  const member = await changeMember(workspaceId, userId, (m, now, nowEpoch) => {
+  const member = await changeMember(workspaceId, userId, async (m, now, nowEpoch) => {
     if (m.status !== 'removed') {
       throw new ConflictError('member_not_removed', `Only a removed member can be restored; this one is ${m.status}.`, { status: m.status });
     }
     const { removedAt: _r, purgeAt: _p, beforeRemoval, ...rest } = m;
     // Removals always record the prior state; a record without it held no seat to give back.
     const before = beforeRemoval ?? { status: 'deactivated' as const, role: m.role };
+    await assertMayGiveBackRole(access, workspaceId, before.role);
     const next: Member = { ...rest, status: before.status, role: before.role, updatedAt: now };
     return {
       next,
       parts: [
-        replaceMemberPart(next, 'member', { aliveAt: nowEpoch }),
+        replaceMemberPart(next, MemberPart.member, { aliveAt: nowEpoch }),
         ...(holdsSeat(before.status) ? [takeSeatPart(workspaceId, now)] : []),
         auditPart(workspaceId, access.actor, 'member.restored', memberTarget(userId), { status: before.status, role: before.role }, now),
       ],

@@ -60,6 +60,19 @@ const GRANTS: Record<Permission, BuiltInRoleId[]> = {
   'transactions.read_permitted_folders': [R],
 };
 
+/**
+ * Broader permissions include narrower ones: editing every folder includes editing
+ * (and reading) permitted folders, editing permitted folders includes reading them,
+ * reading every template includes reading published ones. Without this the seed 003
+ * matrix would leave the owner unable to assign `contributor` or `reader`
+ * (API.md "Authority never grows" counts what a caller holds).
+ */
+export const INCLUDES: Partial<Record<Permission, Permission[]>> = {
+  'transactions.edit_all_folders': ['transactions.edit_permitted_folders', 'transactions.read_permitted_folders'],
+  'transactions.edit_permitted_folders': ['transactions.read_permitted_folders'],
+  'templates.read_all': ['templates.read_published'],
+};
+
 const ROLE_NAMES: Record<BuiltInRoleId, string> = {
   owner: 'Owner',
   admin: 'Admin',
@@ -108,7 +121,26 @@ export const ACCESS_TYPES = {
   ObjectReadWrite: [...OBJECT_READ, 'integrations:write'],
   ObjectLink: [...OBJECT_READ, 'integrations:share'],
   MembersManage: ['members:read', 'members:write', 'invitations:write'],
+  MembersRead: ['members:read'],
 } as const satisfies Record<string, Scope[]>;
 
 export type AccessType = keyof typeof ACCESS_TYPES;
 export const ACCESS_TYPE_NAMES = Object.keys(ACCESS_TYPES) as AccessType[];
+
+/**
+ * The permission a person must hold to give an application user each scope
+ * (API.md "Authority never grows"); an app uses a scope only while its ceiling
+ * holds this permission.
+ */
+export const SCOPE_PERMISSION: Record<Scope, Permission> = {
+  'members:read': 'members.read',
+  'members:write': 'members.manage',
+  'invitations:write': 'members.manage',
+  'integrations:read': 'integrations.manage_all',
+  'integrations:write': 'integrations.manage_all',
+  'integrations:share': 'integrations.manage_all',
+  'apps:read': 'integrations.manage_all',
+};
+
+/** Scopes with which an application user hands out roles (invites, changes roles, restores). */
+export const GRANTING_SCOPES: readonly Scope[] = ['members:write', 'invitations:write'];

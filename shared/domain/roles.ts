@@ -8,12 +8,13 @@ import { newId } from '../ids.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { retryOnConflict, transact, TransactionConflict, type TxPart } from '../data/core.js';
 import {
-  deleteCustomRoleParts, getCustomRole, listCustomRoles, putCustomRoleParts, roleAssignmentPart, updateCustomRoleParts,
+  deleteCustomRoleParts, getCustomRole, listCustomRoles, putCustomRoleParts, roleAssignmentPart, RolePart, updateCustomRoleParts,
   type CustomRole,
 } from '../data/roles.js';
 import { getMember } from '../data/members.js';
 import { BUILT_IN_ROLES, PERMISSIONS, builtInRole, isBuiltInRole, type Permission, type RoleDefinition } from './permissions.js';
-import { permissionsOfRole, type Actor } from './access.js';
+import type { Access, Actor } from './access.js';
+import { assertMayGrantPermissions, permissionsOfRole } from './authority.js';
 import { auditPart } from './events.js';
 
 const viewCustomRole = (r: CustomRole): RoleDefinition => ({
@@ -58,8 +59,11 @@ async function requireCustomRole(workspaceId: string, roleId: string): Promise<C
   return role;
 }
 
-export async function createRole(workspaceId: string, actor: Actor, input: { name: string; permissions: Permission[] }): Promise<RoleDefinition> {
+/** A custom role holds only permissions its author holds (authority.ts). */
+export async function createRole(workspaceId: string, access: Access, input: { name: string; permissions: Permission[] }): Promise<RoleDefinition> {
+  assertMayGrantPermissions(access, input.permissions);
   assertNameFree(input.name);
+  const { actor } = access;
   const now = clock.nowIso();
   const role: CustomRole = {
     id: newId('role'), workspaceId, name: input.name, permissions: normalisePermissions(input.permissions),
@@ -71,16 +75,19 @@ export async function createRole(workspaceId: string, actor: Actor, input: { nam
       auditPart(workspaceId, actor, 'role.created', { type: 'role', id: role.id }, { name: role.name, permissions: role.permissions }, now),
     ]);
   } catch (err) {
-    if (err instanceof TransactionConflict && err.has('roleName')) throw nameTaken(input.name);
+    if (err instanceof TransactionConflict && err.has(RolePart.name)) throw nameTaken(input.name);
     throw err;
   }
   return viewCustomRole(role);
 }
 
+/** New permissions, like a new role's, must all be held by the editor (authority.ts). */
 export async function updateRole(
-  workspaceId: string, actor: Actor, roleId: string, input: { name?: string; permissions?: Permission[] },
+  workspaceId: string, access: Access, roleId: string, input: { name?: string; permissions?: Permission[] },
 ): Promise<RoleDefinition> {
+  if (input.permissions) assertMayGrantPermissions(access, input.permissions);
   if (input.name !== undefined) assertNameFree(input.name);
+  const { actor } = access;
   const permissions = input.permissions && normalisePermissions(input.permissions);
   try {
     return await retryOnConflict(async () => {
@@ -95,9 +102,9 @@ export async function updateRole(
         }, now),
       ]);
       return viewCustomRole({ ...current, ...next });
-    }, { retryIf: (err) => !err.has('roleName') });
+    }, { retryIf: (err) => !err.has(RolePart.name) });
   } catch (err) {
-    if (err instanceof TransactionConflict && err.has('roleName')) throw nameTaken(input.name!);
+    if (err instanceof TransactionConflict && err.has(RolePart.name)) throw nameTaken(input.name!);
     throw err;
   }
 }
@@ -114,9 +121,9 @@ export async function deleteRole(workspaceId: string, actor: Actor, roleId: stri
         ...deleteCustomRoleParts(role),
         auditPart(workspaceId, actor, 'role.deleted', { type: 'role', id: roleId }, { name: role.name }),
       ]);
-    }, { retryIf: (err) => !err.has('defaultRole') });
+    }, { retryIf: (err) => !err.has(RolePart.isDefault) });
   } catch (err) {
-    if (err instanceof TransactionConflict && err.has('defaultRole')) {
+    if (err instanceof TransactionConflict && err.has(RolePart.isDefault)) {
       throw new ConflictError('role_in_use', 'This is the workspace\'s default role; choose another default first.', { reason: 'default_role' });
     }
     throw err;
@@ -144,6 +151,6 @@ export function roleAssignmentParts(workspaceId: string, from: string | undefine
 export async function memberPermissions(workspaceId: string, userId: string): Promise<{ userId: string; role: string; permissions: Permission[] }> {
   const member = await getMember(workspaceId, userId, clock.nowEpochSeconds());
   if (!member || member.status === 'removed') throw new NotFoundError('Member not found.');
-  const permissions = member.status === 'active' ? await permissionsOfRole(workspaceId, member.role) : [];
+  const permissions = member.status === 'active' ? (await permissionsOfRole(workspaceId, member.role)) ?? [] : [];
   return { userId, role: member.role, permissions };
 }

@@ -6,13 +6,14 @@ import { ConflictError, NotFoundError, RateLimitedError, ValidationError } from 
 import { retryOnConflict, transact, TransactionConflict, type TxPart } from '../data/core.js';
 import { getUser } from '../data/users.js';
 import { hitPart, retryAfter } from '../data/rate-limits.js';
-import { getWorkspace, putWorkspacePart, replaceWorkspacePart, type Workspace } from '../data/workspaces.js';
-import { getMember, putMemberPart, replaceMemberPart, type Member } from '../data/members.js';
-import { customRoleExistsPart, getCustomRole } from '../data/roles.js';
+import { getWorkspace, putWorkspacePart, replaceWorkspacePart, WorkspacePart, type Workspace } from '../data/workspaces.js';
+import { getMember, MemberPart, putMemberPart, replaceMemberPart, type Member } from '../data/members.js';
+import { customRoleExistsPart, RolePart } from '../data/roles.js';
 import { auditPart } from './events.js';
 import { isBuiltInRole } from './permissions.js';
 import { roleAssignmentParts } from './roles.js';
-import type { Actor } from './access.js';
+import { assertMayAssignRole } from './authority.js';
+import type { Access, Actor } from './access.js';
 
 export interface WorkspaceView {
   id: string;
@@ -75,15 +76,6 @@ export async function requireWorkspace(workspaceId: string, consistent = false):
   return ws;
 }
 
-/** A role id that can be assigned in this workspace (never `owner`: ownership is transferred). */
-export async function assertAssignableRole(workspaceId: string, roleId: string): Promise<void> {
-  if (roleId === 'owner') throw new ConflictError('use_ownership_transfer', 'The owner role is only given by an ownership transfer.');
-  if (isBuiltInRole(roleId)) return;
-  if (!(await getCustomRole(workspaceId, roleId))) {
-    throw new ValidationError('Unknown role.', { role: `no role "${roleId}" in this workspace` }, 'unknown_role');
-  }
-}
-
 /** Optimistic read-modify-write of the workspace item, retried on a concurrent change. */
 export async function updateWorkspaceWith(
   workspaceId: string,
@@ -95,11 +87,13 @@ export async function updateWorkspaceWith(
     if (!out) return current;
     await transact([replaceWorkspacePart(out.next), ...(out.parts ?? [])]);
     return { ...out.next, version: current.version + 1 };
-  }, { retryIf: (err) => err.has('workspace') });
+  }, { retryIf: (err) => err.has(WorkspacePart.workspace) });
 }
 
-export async function updateWorkspace(workspaceId: string, actor: Actor, input: { name?: string; defaultRole?: string }): Promise<WorkspaceView> {
-  if (input.defaultRole !== undefined) await assertAssignableRole(workspaceId, input.defaultRole);
+/** The default role is assigned to whoever is invited without one: setting it is assigning it (authority.ts). */
+export async function updateWorkspace(workspaceId: string, access: Access, input: { name?: string; defaultRole?: string }): Promise<WorkspaceView> {
+  if (input.defaultRole !== undefined) await assertMayAssignRole(access, workspaceId, input.defaultRole, 'defaultRole');
+  const { actor } = access;
   const now = clock.nowIso();
   // A custom default role must still exist when the change lands (a delete may race it).
   const roleStillThere: TxPart[] = input.defaultRole !== undefined && !isBuiltInRole(input.defaultRole)
@@ -112,7 +106,7 @@ export async function updateWorkspace(workspaceId: string, actor: Actor, input: 
     }));
     return viewWorkspace(ws);
   } catch (err) {
-    if (err instanceof TransactionConflict && err.has('role')) {
+    if (err instanceof TransactionConflict && err.has(RolePart.role)) {
       throw new ValidationError('Unknown role.', { defaultRole: `no role "${input.defaultRole}" in this workspace` }, 'unknown_role');
     }
     throw err;
@@ -148,8 +142,8 @@ export async function transferOwnership(workspaceId: string, actor: Actor, fromU
     const now = clock.nowIso();
     await transact([
       replaceWorkspacePart({ ...ws, ownerId: toUserId, updatedAt: now }),
-      replaceMemberPart({ ...from, role: 'admin', updatedAt: now }, 'member:from'),
-      replaceMemberPart({ ...to, role: 'owner', updatedAt: now }, 'member:to'),
+      replaceMemberPart({ ...from, role: 'admin', updatedAt: now }, MemberPart.transferFrom),
+      replaceMemberPart({ ...to, role: 'owner', updatedAt: now }, MemberPart.transferTo),
       // The new owner stops holding their previous (possibly custom) role.
       ...roleAssignmentParts(workspaceId, to.role, 'owner'),
       auditPart(workspaceId, actor, 'ownership.transferred', { type: 'member', id: toUserId }, { from: fromUserId, to: toUserId }, now),

@@ -20,10 +20,9 @@ import { AppError, NotFoundError, OAuthError, UnauthenticatedError, ValidationEr
 import { verifyAccessToken } from '../auth/access-tokens.js';
 import { resolveAccess, type Access } from '../domain/access.js';
 import { logger } from '../logger.js';
-import { TransactionConflict } from '../data/core.js';
 import { clientSource } from './client-source.js';
 import { assertCsrfHeader, assertSameOrigin, parseCookies } from './cookies.js';
-import { routeFor, type Operation, type RouteDef, type RouteFor } from './routes.js';
+import { isWellFormedParam, routeFor, type Operation, type RouteDef, type RouteFor } from './routes.js';
 import type { HttpResult } from './responses.js';
 
 type Infer<T> = T extends ZodType ? z.output<T> : undefined;
@@ -119,13 +118,6 @@ const errorMapper = (route: RouteDef): Middleware => ({
       request.response = { statusCode: oauth.statusCode, headers: { ...headers, pragma: 'no-cache', ...oauth.headers }, body: JSON.stringify(oauth.toJSON()) };
     } else if (err instanceof AppError) {
       request.response = { statusCode: err.statusCode, headers: { ...headers, ...err.headers }, body: JSON.stringify(err.toJSON()) };
-    } else if (err instanceof TransactionConflict) {
-      // Lost every optimistic retry to concurrent writers: nothing was written; the client may try again.
-      request.response = {
-        statusCode: 409,
-        headers,
-        body: JSON.stringify({ error: { code: 'concurrent_modification', message: 'Something else changed this at the same moment; nothing was written. Try again.' } }),
-      };
     } else {
       logger.error('unhandled error', { operation: route.operation, error: err as Error });
       request.response = {
@@ -137,12 +129,12 @@ const errorMapper = (route: RouteDef): Middleware => ({
   },
 });
 
-/** Path parameters are opaque strings; anything odd simply names nothing. */
+/** A path id of the wrong shape names nothing: 404 before any I/O (formats in routes.ts). */
 const pathParams: Middleware = {
   before: (request) => {
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(request.event.pathParameters ?? {})) {
-      if (v === undefined || v.length === 0 || v.length > 512) throw new NotFoundError();
+      if (v === undefined || !isWellFormedParam(k, v)) throw new NotFoundError();
       out[k] = v;
     }
     state(request).params = out;

@@ -4,7 +4,7 @@
  */
 import { z, type ZodType } from 'zod';
 import { config } from '../config.js';
-import { routes, type RouteDef } from './routes.js';
+import { pathParamFormats, routes, type PathParam, type RouteDef } from './routes.js';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -79,7 +79,9 @@ export function openApiDocument(): Record<string, unknown> {
   if (cached) return cached;
   const components: Record<string, JsonSchema> = { Error: errorSchema, OAuthError: oauthErrorSchema };
   const paths = routes.reduce<Record<string, Record<string, unknown>>>((acc, r: RouteDef) => {
-    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } }));
+    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({
+      name: m[1], in: 'path', required: true, schema: { type: 'string', pattern: pathParamFormats[m[1] as PathParam].pattern },
+    }));
     (acc[r.path] ??= {})[r.method.toLowerCase()] = {
       operationId: r.operation,
       summary: r.summary,

@@ -159,7 +159,7 @@ export const integration = named('Integration', obj({
   id: z.string(),
   name: z.string(),
   kind: z.string(),
-  config: z.record(z.string(), z.unknown()),
+  config: z.record(z.string(), z.unknown()).optional().describe("Only for the integration's owners and holders of integrations.manage_all"),
   owners: z.array(z.string()),
   users: z.array(z.string()),
   status: z.enum(['active', 'orphaned']),

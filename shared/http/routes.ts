@@ -10,7 +10,8 @@
  * scope:      what an application user's token needs on this route; without one, apps get 403.
  */
 import type { ZodType } from 'zod';
-import type { Permission, Scope } from '../domain/permissions.js';
+import { isBuiltInRole, type Permission, type Scope } from '../domain/permissions.js';
+import { idPattern } from '../ids.js';
 import * as s from './schemas.js';
 import * as r from './response-schemas.js';
 
@@ -51,6 +52,7 @@ const ws = '/workspaces/{ws}';
 export const routes = [
   // ---- platform ---------------------------------------------------------------
   { operation: 'getHealth', method: 'GET', path: '/health', summary: 'Liveness check', tag: 'platform', auth: 'none', response: r.health },
+  { operation: 'getDocs', method: 'GET', path: '/docs', summary: 'API reference: this document, rendered (Redoc)', tag: 'platform', auth: 'none', rendered: 'text/html' },
   { operation: 'getOpenapi', method: 'GET', path: '/openapi.json', summary: 'This OpenAPI document', tag: 'platform', auth: 'none', response: r.openApi },
   { operation: 'getJwks', method: 'GET', path: '/.well-known/jwks.json', summary: 'Public signing keys (JWKS)', tag: 'auth', auth: 'none', response: r.jwks },
   { operation: 'getOpenidConfiguration', method: 'GET', path: '/.well-known/openid-configuration', summary: 'Discovery document', tag: 'auth', auth: 'none', response: r.openidConfiguration },
@@ -130,6 +132,50 @@ export const routes = [
 ] as const satisfies readonly RouteDef[];
 
 export type Route = (typeof routes)[number];
+
+type ParamsOf<P extends string> = P extends `${string}{${infer Name}}${infer Rest}` ? Name | ParamsOf<Rest> : never;
+/** Every `{name}` used in a route path. */
+export type PathParam = ParamsOf<Route['path']>;
+
+export interface PathParamFormat {
+  /** The value names something only if this holds (checked before any I/O; otherwise 404). */
+  test(value: string): boolean;
+  /** For /openapi.json. */
+  pattern: string;
+}
+
+const idFormat = (prefix: Parameters<typeof idPattern>[0]): PathParamFormat => {
+  const re = idPattern(prefix);
+  return { test: (v) => re.test(v), pattern: re.source };
+};
+const customRoleId = idPattern('role');
+/** Link tokens are hashed before they are looked up, so only their length and alphabet are bounded here. */
+const LINK_TOKEN = /^[A-Za-z0-9_~.-]{1,512}$/;
+const CATALOG_APP_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/**
+ * The shape of every path parameter. Typed by the route table: a route that
+ * introduces a new `{name}` does not compile until its format is declared here.
+ * An id that cannot exist (wrong prefix, length or characters) answers 404 before
+ * any read, so no hostile value ever reaches a DynamoDB key (1,024-byte limit).
+ */
+export const pathParamFormats: Record<PathParam, PathParamFormat> = {
+  ws: idFormat('ws'),
+  userId: idFormat('usr'),
+  invitationId: idFormat('inv'),
+  clientId: idFormat('app'),
+  integrationId: idFormat('int'),
+  roleId: {
+    test: (v) => isBuiltInRole(v) || customRoleId.test(v),
+    pattern: `^(?:[a-z_]{1,32}|${customRoleId.source.slice(1, -1)})$`,
+  },
+  appId: { test: (v) => CATALOG_APP_ID.test(v), pattern: CATALOG_APP_ID.source },
+  token: { test: (v) => LINK_TOKEN.test(v), pattern: LINK_TOKEN.source },
+};
+
+/** Does this value have the shape of the named path parameter? Unknown names never do. */
+export const isWellFormedParam = (name: string, value: string): boolean =>
+  Object.hasOwn(pathParamFormats, name) && pathParamFormats[name as PathParam].test(value);
 export type Operation = Route['operation'];
 export type RouteFor<Op extends Operation> = Extract<Route, { operation: Op }>;
 

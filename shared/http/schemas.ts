@@ -3,7 +3,7 @@
  * contract and the checks cannot drift apart.
  */
 import { z } from 'zod';
-import { ACCESS_TYPE_NAMES, PERMISSIONS } from '../domain/permissions.js';
+import { ACCESS_TYPE_NAMES, PERMISSIONS, type AccessType } from '../domain/permissions.js';
 import { S256_CHALLENGE } from '../auth/pkce.js';
 
 export const email = z.string().trim().toLowerCase().pipe(z.email({ message: 'must be a valid email address' }).max(254));
@@ -82,21 +82,57 @@ export const inviteBody = z.object({
 export const acceptInvitationBody = z.object({ fullName: fullName.optional() }).strict();
 
 // ---- application users --------------------------------------------------------
-export const accessType = z.enum(ACCESS_TYPE_NAMES as [string, ...string[]]);
+export const accessType = z.enum(ACCESS_TYPE_NAMES as [AccessType, ...AccessType[]]);
 export const createAppUserBody = z.object({ name, accessType }).strict();
 export const updateAppUserBody = z.object({ name: name.optional(), accessType: accessType.optional() }).strict();
 export const resetSecretBody = z.object({ previousSecretExpiresInSeconds: z.number().int().min(0).max(86_400).optional() }).strict();
+
+// ---- free-form JSON -----------------------------------------------------------
+export const FREE_FORM_MAX_BYTES = 8 * 1024;
+/** Containers nested inside each other, the outer object included: `{"a":{"b":1}}` is depth 2. */
+export const FREE_FORM_MAX_DEPTH = 5;
+
+/** Why a parsed JSON value breaks the free-form bounds, or undefined when it keeps them. */
+export function freeFormProblem(value: unknown): string | undefined {
+  const pending: [unknown, number][] = [[value, 1]];
+  while (pending.length > 0) {
+    const [v, depth] = pending.pop()!;
+    if (typeof v === 'number' && !Number.isFinite(v)) return 'numbers must be finite';
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > FREE_FORM_MAX_DEPTH) return `must be nested at most ${FREE_FORM_MAX_DEPTH} levels deep`;
+    for (const child of Object.values(v)) pending.push([child, depth + 1]);
+  }
+  if (Buffer.byteLength(JSON.stringify(value), 'utf8') > FREE_FORM_MAX_BYTES) return `must be at most ${FREE_FORM_MAX_BYTES} bytes as JSON`;
+  return undefined;
+}
+
+/**
+ * A JSON object within the free-form bounds (API.md "Conventions"). The value is
+ * kept exactly as parsed (not rebuilt key by key), so keys such as `""` or
+ * `__proto__` stay plain data.
+ */
+export const freeFormObject = z.custom<Record<string, unknown>>(
+  (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+  { message: 'must be a JSON object' },
+).superRefine((v, ctx) => {
+  const problem = freeFormProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+}).meta({
+  type: 'object',
+  additionalProperties: {},
+  description: `Free-form JSON object: at most ${FREE_FORM_MAX_BYTES} bytes serialized, ${FREE_FORM_MAX_DEPTH} levels deep, finite numbers only`,
+});
 
 // ---- integrations -------------------------------------------------------------
 export const createIntegrationBody = z.object({
   name,
   kind: z.string().trim().min(1).max(100).optional(),
-  config: z.record(z.string(), z.unknown()).optional(),
+  config: freeFormObject.optional(),
 }).strict();
 export const updateIntegrationBody = z.object({
   name: name.optional(),
   kind: z.string().trim().min(1).max(100).optional(),
-  config: z.record(z.string(), z.unknown()).optional(),
+  config: freeFormObject.optional(),
 }).strict();
 export const shareIntegrationBody = z.object({
   owners: z.array(memberRef).min(1).max(500),

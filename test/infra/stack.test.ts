@@ -10,7 +10,10 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { build } from 'esbuild';
-import { RosterStack, settingsFromContext, NODE_RUNTIME, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS, STREAM_RETRY_ATTEMPTS } from '../../infra/stack.js';
+import { RosterStack } from '../../infra/stack.js';
+import { readStackConfig } from '../../infra/config.js';
+import { NODE_RUNTIME, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS } from '../../infra/functions.js';
+import { STREAM_RETRY_ATTEMPTS } from '../../infra/constructs/workers.js';
 import { NO_TABLE, READ_ONLY, TOKEN_SIGNERS } from '../../infra/access.js';
 import { handlerFile, routes, type RouteDef } from '../../shared/http/routes.js';
 import { scheduledWorkers, streamWorkers } from '../../shared/workers.js';
@@ -25,6 +28,7 @@ const context = {
   senderEmail: 'sender@test.example',
   openSignUp: 'false',
   reconciliationSchedule: 'rate(15 minutes)',
+  accessTokenTtlSeconds: '600',
 };
 
 let app: App;
@@ -55,7 +59,7 @@ const allFunctionNames = () => [...stack.functions.keys()];
 beforeAll(() => {
   // CDK's built-in CloudFormation schema validation takes ~15 s here; `npm run synth` runs it.
   app = new App({ context, builtinCloudFormationValidation: false });
-  stack = new RosterStack(app, 'RosterTest', settingsFromContext(app));
+  stack = new RosterStack(app, 'RosterTest', readStackConfig(app));
   template = Template.fromStack(stack);
   resources = template.toJSON().Resources;
 });
@@ -110,10 +114,10 @@ describe('functions', () => {
 
   it('every function gets every value shared/config.ts requires in Lambda, from context, and no local endpoints', () => {
     const source = readFileSync('shared/config.ts', 'utf8');
-    const required = [...source.matchAll(/\bread(?:Int)?\('([A-Z0-9_]+)'/g)].map((m) => m[1]!)
+    const required = [...source.matchAll(/\b(?:read|readInt|requiredInLambda)\('([A-Z0-9_]+)'/g)].map((m) => m[1]!)
       // Lambda sets AWS_REGION itself (and refuses it as a function variable).
       .filter((n) => n !== 'AWS_REGION');
-    expect(required).toEqual(expect.arrayContaining(['TABLE_NAME', 'PUBLIC_URL', 'SENDER_EMAIL', 'OPEN_SIGN_UP']));
+    expect(required).toEqual(expect.arrayContaining(['TABLE_NAME', 'PUBLIC_URL', 'SENDER_EMAIL', 'OPEN_SIGN_UP', 'SIGNING_KEY_ID', 'PEPPER_SECRET_ARN']));
     const keyId = stack.getLogicalId(stack.signingKey.node.defaultChild as never);
     for (const name of allFunctionNames()) {
       const env = fnProps(name).Environment.Variables as Record<string, unknown>;
@@ -122,6 +126,8 @@ describe('functions', () => {
         PUBLIC_URL: 'https://roster.test.example',
         SENDER_EMAIL: 'sender@test.example',
         OPEN_SIGN_UP: 'false',
+        // From context, not from shared/config.ts or the shell that runs the synth.
+        ACCESS_TOKEN_TTL_SECONDS: '600',
         SIGNING_KEY_ID: { 'Fn::GetAtt': [keyId, 'Arn'] },
         NODE_OPTIONS: '--enable-source-maps',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',

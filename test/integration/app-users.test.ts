@@ -55,6 +55,7 @@ describe('access types', () => {
       { accessType: 'ObjectReadWrite', scopes: ['members:read', 'integrations:read', 'apps:read', 'integrations:write'] },
       { accessType: 'ObjectLink', scopes: ['members:read', 'integrations:read', 'apps:read', 'integrations:share'] },
       { accessType: 'MembersManage', scopes: ['members:read', 'members:write', 'invitations:write'] },
+      { accessType: 'MembersRead', scopes: ['members:read'] },
     ]);
   });
 });
@@ -129,7 +130,11 @@ describe('creating and reading application users', () => {
     const contributor = await signIn(h, uniqueEmail('contributor'));
     await seedMember(ws, { userId: contributor.userId, email: contributor.email, role: 'contributor' });
 
-    const made = await createApp('ObjectRead', ws, integrator, 'Integrator App');
+    const made = await createApp('MembersRead', ws, integrator, 'Integrator App');
+    // Only what the integrator holds (API.md "Authority never grows"): no integrations:read without integrations.manage_all.
+    const above = await h.request('POST', `/workspaces/${ws}/app-users`, { token: integrator.token, body: { name: 'Above', accessType: 'ObjectRead' } });
+    expect(above.status).toBe(403);
+    expect(above.json.error.details).toEqual({ missing: ['integrations.manage_all'] });
     const denied = await h.request('POST', `/workspaces/${ws}/app-users`, { token: contributor.token, body: { name: 'Nope', accessType: 'ObjectRead' } });
     expect(denied.status).toBe(403);
     expect(denied.json.error.code).toBe('forbidden');

@@ -56,3 +56,21 @@ export async function signedInMember(
   await seedMember(ws, { userId: p.userId, email: p.email, fullName, role, joinedAt: opts.joinedAt });
   return p;
 }
+
+export interface AppClient {
+  clientId: string;
+  clientSecret: string;
+  /** A client-credentials access token with every scope of the access type. */
+  token: string;
+}
+
+/** An application user created through the API by `by`, with a token of its own. */
+export async function appUser(h: Harness, ws: string, by: Person, accessType: string, name = `${accessType} app`): Promise<AppClient> {
+  const r = await h.request('POST', `/workspaces/${ws}/app-users`, { token: by.token, body: { name, accessType } });
+  expect(r.status, r.text).toBe(201);
+  const t = await h.request('POST', '/oauth/token', {
+    body: { grant_type: 'client_credentials', client_id: r.json.clientId, client_secret: r.json.clientSecret },
+  });
+  expect(t.status, t.text).toBe(200);
+  return { clientId: r.json.clientId, clientSecret: r.json.clientSecret, token: t.json.access_token };
+}

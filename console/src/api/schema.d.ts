@@ -21,6 +21,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** API reference: this document, rendered (Redoc) */
+        get: operations["getDocs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/openapi.json": {
         parameters: {
             query?: never;
@@ -913,7 +930,7 @@ export interface components {
             clientId: string;
             name: string;
             /** @enum {string} */
-            accessType: "ObjectRead" | "ObjectReadWrite" | "ObjectLink" | "MembersManage";
+            accessType: "ObjectRead" | "ObjectReadWrite" | "ObjectLink" | "MembersManage" | "MembersRead";
             /** @description Scopes of the access type: members:read, members:write, invitations:write, integrations:read, integrations:write, integrations:share, apps:read */
             scopes: string[];
             /** @description ISO-8601 UTC time */
@@ -927,7 +944,7 @@ export interface components {
             clientId: string;
             name: string;
             /** @enum {string} */
-            accessType: "ObjectRead" | "ObjectReadWrite" | "ObjectLink" | "MembersManage";
+            accessType: "ObjectRead" | "ObjectReadWrite" | "ObjectLink" | "MembersManage" | "MembersRead";
             /** @description Scopes of the access type: members:read, members:write, invitations:write, integrations:read, integrations:write, integrations:share, apps:read */
             scopes: string[];
             /** @description ISO-8601 UTC time */
@@ -938,7 +955,8 @@ export interface components {
             id: string;
             name: string;
             kind: string;
-            config: {
+            /** @description Only for the integration's owners and holders of integrations.manage_all */
+            config?: {
                 [key: string]: unknown;
             };
             owners: string[];
@@ -1004,6 +1022,35 @@ export interface operations {
                         /** @constant */
                         ok: true;
                     };
+                };
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDocs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page, for browsers (Accept: text/html) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
                 };
             };
             /** @description Error */
@@ -2483,7 +2530,7 @@ export interface operations {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        accessType: "ObjectRead" | "ObjectReadWrite" | "ObjectLink" | "MembersManage";
+                        accessType: "ObjectRead" | "ObjectReadWrite" | "ObjectLink" | "MembersManage" | "MembersRead";
                         scopes: ("members:read" | "members:write" | "invitations:write" | "integrations:read" | "integrations:write" | "integrations:share" | "apps:read")[];
                     }[];
                 };
@@ -2550,7 +2597,7 @@ export interface operations {
                 "application/json": {
                     name: string;
                     /** @enum {string} */
-                    accessType: "ObjectRead" | "ObjectReadWrite" | "ObjectLink" | "MembersManage";
+                    accessType: "ObjectRead" | "ObjectReadWrite" | "ObjectLink" | "MembersManage" | "MembersRead";
                 };
             };
         };
@@ -2652,7 +2699,7 @@ export interface operations {
                 "application/json": {
                     name?: string;
                     /** @enum {string} */
-                    accessType?: "ObjectRead" | "ObjectReadWrite" | "ObjectLink" | "MembersManage";
+                    accessType?: "ObjectRead" | "ObjectReadWrite" | "ObjectLink" | "MembersManage" | "MembersRead";
                 };
             };
         };
@@ -2769,6 +2816,7 @@ export interface operations {
                 "application/json": {
                     name: string;
                     kind?: string;
+                    /** @description Free-form JSON object: at most 8192 bytes serialized, 5 levels deep, finite numbers only */
                     config?: {
                         [key: string]: unknown;
                     };
@@ -2873,6 +2921,7 @@ export interface operations {
                 "application/json": {
                     name?: string;
                     kind?: string;
+                    /** @description Free-form JSON object: at most 8192 bytes serialized, 5 levels deep, finite numbers only */
                     config?: {
                         [key: string]: unknown;
                     };

@@ -1,0 +1,10 @@
+import { chromium } from 'playwright-core';
+const b = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+const p = await b.newPage();
+p.on('console', (m) => console.log('console', m.type(), m.text().slice(0, 300)));
+p.on('pageerror', (e) => console.log('pageerror', e.message.slice(0, 300)));
+const t = Date.now();
+await p.goto('http://127.0.0.1:3411/docs');
+await p.waitForTimeout(6000);
+console.log(Date.now() - t, (await p.locator('body').innerText()).slice(0, 500));
+await b.close();
