@@ -9,7 +9,7 @@
 import type { Operation } from '../shared/http/routes.js';
 
 /** The only holders of kms:Sign: handlers that hand out access tokens. */
-export const TOKEN_SIGNERS: readonly Operation[] = ['consumeEmailLink', 'issueToken', 'acceptInvitation'];
+export const TOKEN_SIGNERS: readonly Operation[] = ['consumeEmailLink', 'issueToken', 'acceptInvitation', 'createConsoleSession', 'refreshConsoleSession'];
 
 /** Handlers that never read or write the table (static documents, the public key). */
 export const NO_TABLE: readonly Operation[] = [

@@ -31,6 +31,11 @@ const contextSchema = z.object({
   senderEmail: email,
   /** `true`: anyone may sign in with an email link; `false`: only invited people. */
   openSignUp: bool.default(true),
+  /** Host products' redirect URIs for the sign-in hand-off (exact strings): a list, or one string separated by commas. */
+  allowedRedirectUris: z.union([z.array(z.string()), z.string()])
+    .transform((v) => (Array.isArray(v) ? v : v.split(/[\s,]+/)).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^\s#]+$/, 'each must be an http(s) URI without a fragment')))
+    .default([]),
   /** Optional: subscribed to the alarm topic. */
   alarmEmail: email.optional(),
   /** Whole-API throttle (each route's default), requests per second and burst. */
@@ -86,6 +91,7 @@ export function configEnvironment(c: StackConfig): Record<string, string> {
     PUBLIC_URL: c.publicUrl,
     SENDER_EMAIL: c.senderEmail,
     OPEN_SIGN_UP: String(c.openSignUp),
+    ...(c.allowedRedirectUris.length ? { ALLOWED_REDIRECT_URIS: c.allowedRedirectUris.join(',') } : {}),
     ACCESS_TOKEN_TTL_SECONDS: String(c.accessTokenTtlSeconds),
     APP_ACCESS_TOKEN_TTL_SECONDS: String(c.appAccessTokenTtlSeconds),
     REFRESH_TOKEN_TTL_SECONDS: String(c.refreshTokenTtlSeconds),

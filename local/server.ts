@@ -45,7 +45,7 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
   });
 }
 
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer) {
+function send(res: ServerResponse, status: number, headers: Record<string, string | string[]>, body: string | Buffer) {
   res.writeHead(status, headers);
   res.end(body);
 }
@@ -56,6 +56,9 @@ const jsonError = (status: number, code: string, message: string) =>
 export function toEvent(req: IncomingMessage, url: URL, body: Buffer, match: CompiledRoute, values: string[]): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  // Like API Gateway (payload 2.0): cookies arrive in `cookies`, not among the headers.
+  const cookies = headers.cookie?.split(';').map((c) => c.trim()).filter(Boolean);
+  delete headers.cookie;
   const query: Record<string, string> = {};
   for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
   const pathParameters: Record<string, string> = {};
@@ -77,6 +80,7 @@ export function toEvent(req: IncomingMessage, url: URL, body: Buffer, match: Com
       requestId: randomUUID(), routeKey: `${match.route.method} ${match.route.path}`, stage: '$default',
       time: new Date(now).toISOString(), timeEpoch: now,
     },
+    cookies: cookies?.length ? cookies : undefined,
     body: body.length ? body.toString('utf8') : undefined,
     isBase64Encoded: false,
   };
@@ -105,8 +109,9 @@ export function createApiServer(localRoutes: LocalRoute): Server {
         if (!m) continue;
         const event = toEvent(req, url, body, c, m.slice(1));
         const result = (await invoke(handlerFile(c.route.operation), event)) as APIGatewayProxyStructuredResultV2;
-        const headers: Record<string, string> = {};
+        const headers: Record<string, string | string[]> = {};
         for (const [k, v] of Object.entries(result.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+        if (result.cookies?.length) headers['set-cookie'] = result.cookies;
         const payload = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
         return send(res, result.statusCode ?? 200, headers, payload);
       }

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   const { putUserParts } = await import('../../shared/data/users.js');
   const { transact } = await import('../../shared/data/core.js');
   const { createWorkspace } = await import('../../shared/domain/workspaces.js');
-  const { issueAccessToken } = await import('../../shared/auth/access-tokens.js');
+  const { startSession } = await import('../../shared/domain/sessions.js');
   const { newId } = await import('../../shared/ids.js');
   const { clock } = await import('../../shared/clock.js');
   type Member = import('../../shared/data/members.js').Member;
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
 
   // ---- list members, page of 50 --------------------------------------------------
   // Cursors are followed through the workspace, starting over at its end.
-  const token = (await issueAccessToken({ type: 'user', userId: ownerId })).accessToken;
+  const token = (await startSession({ type: 'user', userId: ownerId })).access_token;
   const list = async (cursor: string | null) => {
     const t = performance.now();
     const res = await fetch(`${ctx.runtime.apiUrl}/workspaces/${ws.id}/members?limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
@@ -145,7 +145,7 @@ async function main(): Promise<void> {
   }]);
 
   // ---- export ----------------------------------------------------------------------
-  const probeEnv = { PROBE_WS: ws.id, PROBE_TOKEN: (await issueAccessToken({ type: 'user', userId: ownerId })).accessToken };
+  const probeEnv = { PROBE_WS: ws.id, PROBE_TOKEN: (await startSession({ type: 'user', userId: ownerId })).access_token };
   const gz = await runProbe({ ...probeEnv, PROBE_GZIP: '1' });
   if (gz.statusCode !== 200 || !gz.gzipped) throw new Error(`gzip export failed: ${gz.statusCode} ${Buffer.from(gz.body, 'base64').toString('utf8').slice(0, 300)}`);
   const gzBytes = Buffer.from(gz.body, 'base64');

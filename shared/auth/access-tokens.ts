@@ -14,7 +14,8 @@ export const AUDIENCE = 'roster';
 export const TOKEN_TYPE = 'at+jwt';
 
 export type Principal =
-  | { type: 'user'; userId: string }
+  /** `sessionId`: the refresh-token family the token was issued under (claim `sid`), checked on every request. */
+  | { type: 'user'; userId: string; sessionId?: string }
   | { type: 'app'; clientId: string; workspaceId: string; scopes: Scope[]; generation: number };
 
 export interface AccessTokenClaims {
@@ -23,6 +24,7 @@ export interface AccessTokenClaims {
   ws?: string;
   scope?: string;
   gen?: number;
+  sid?: string;
 }
 
 export async function issueAccessToken(principal: Principal): Promise<{ accessToken: string; expiresIn: number }> {
@@ -30,7 +32,7 @@ export async function issueAccessToken(principal: Principal): Promise<{ accessTo
   const now = clock.nowEpochSeconds();
   const expiresIn = principal.type === 'user' ? config.accessTokenTtlSeconds : config.appAccessTokenTtlSeconds;
   const claims = principal.type === 'user'
-    ? { sub: principal.userId }
+    ? { sub: principal.userId, ...(principal.sessionId ? { sid: principal.sessionId } : {}) }
     : { sub: principal.clientId, client_id: principal.clientId, ws: principal.workspaceId, scope: principal.scopes.join(' '), gen: principal.generation };
   const accessToken = await signer.sign({
     ...claims,
@@ -57,7 +59,9 @@ export async function verifyAccessToken(token: string): Promise<Principal> {
       clockTolerance: 5,
     });
     const sub = payload.sub;
-    if (typeof sub === 'string' && sub.startsWith('usr_') && !payload.ws) return { type: 'user', userId: sub };
+    if (typeof sub === 'string' && sub.startsWith('usr_') && !payload.ws) {
+      return { type: 'user', userId: sub, ...(typeof payload.sid === 'string' ? { sessionId: payload.sid } : {}) };
+    }
     if (typeof sub === 'string' && sub.startsWith('app_') && typeof payload.ws === 'string' && typeof payload.gen === 'number') {
       return {
         type: 'app',

@@ -4,7 +4,7 @@
  * in one transaction; presenting a used token revokes the whole family.
  */
 import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { db, declareParts, tableName, transact, type TxPart } from './core.js';
+import { alive, db, declareParts, tableName, transact, type TxPart } from './core.js';
 import { isConditionFailure } from './conditions.js';
 import { GSI } from './table.js';
 
@@ -32,6 +32,20 @@ export interface RefreshToken {
 export interface FamilyMeta {
   userAgent?: string;
 }
+
+/** A family as a session: who, since when, last refreshed when, from which browser. */
+export interface Family extends FamilyMeta {
+  familyId: string;
+  subject: RefreshSubject;
+  revoked: boolean;
+  createdAt: string;
+  lastUsedAt?: string;
+}
+
+const toFamily = (i: Record<string, unknown>): Family => ({
+  familyId: i.familyId as string, subject: i.subject as RefreshSubject, revoked: i.revoked === true,
+  createdAt: i.createdAt as string, lastUsedAt: i.lastUsedAt as string | undefined, userAgent: i.userAgent as string | undefined,
+});
 
 export const refreshTokenKey = (hash: string) => ({ PK: `RT#${hash}`, SK: 'RT' });
 export const refreshFamilyKey = (familyId: string) => ({ PK: `RTF#${familyId}`, SK: 'RTF' });
@@ -110,16 +124,41 @@ export async function rotate(oldHash: string, nextHash: string, next: RefreshTok
     {
       name: RefreshTokenPart.family,
       item: {
-        ConditionCheck: {
+        // The family's lastUsedAt is what a person's session list shows.
+        Update: {
           TableName: tableName(),
           Key: refreshFamilyKey(next.familyId),
+          UpdateExpression: 'SET lastUsedAt = :now',
           ConditionExpression: 'attribute_exists(PK) AND revoked = :f',
-          ExpressionAttributeValues: { ':f': false },
+          ExpressionAttributeValues: { ':f': false, ':now': now },
         },
       },
     },
     putTokenPart(nextHash, next),
   ]);
+}
+
+/** A family past its TTL is gone, as DynamoDB would have it eventually. */
+export async function getFamily(familyId: string, nowEpochSeconds: number, consistent = false): Promise<Family | undefined> {
+  const out = await db.send(new GetCommand({ TableName: tableName(), Key: refreshFamilyKey(familyId), ConsistentRead: consistent }));
+  const item = alive(out.Item, nowEpochSeconds);
+  return item ? toFamily(item) : undefined;
+}
+
+/** A subject's unrevoked, unexpired families, newest first (GSI1); one page of at most `limit` read. */
+export async function listLiveFamiliesOf(subjectId: string, limit: number, startKey: Record<string, unknown> | undefined, nowEpochSeconds: number): Promise<{ items: Family[]; lastKey?: Record<string, unknown> }> {
+  const page = await db.send(new QueryCommand({
+    TableName: tableName(),
+    IndexName: GSI.GSI1.name,
+    KeyConditionExpression: 'GSI1PK = :pk',
+    FilterExpression: 'revoked = :f AND #ttl > :now',
+    ExpressionAttributeNames: { '#ttl': 'ttl' },
+    ExpressionAttributeValues: { ':pk': subjectPartition(subjectId), ':f': false, ':now': nowEpochSeconds },
+    ScanIndexForward: false,
+    Limit: limit,
+    ExclusiveStartKey: startKey,
+  }));
+  return { items: (page.Items ?? []).map(toFamily), lastKey: page.LastEvaluatedKey };
 }
 
 export async function isFamilyRevoked(familyId: string): Promise<boolean> {

@@ -11,6 +11,7 @@ import { getMember, type Member } from '../data/members.js';
 import { getAppUser, type AppUser } from '../data/app-users.js';
 import { isPermission, type Permission, type Scope } from './permissions.js';
 import { appPermissions, assertAppMayUseScope, missingPermissions, permissionsOfRole } from './authority.js';
+import { assertSessionLive } from './user-sessions.js';
 
 export interface Actor {
   type: 'user' | 'app' | 'system';
@@ -70,10 +71,13 @@ export async function resolveAccess(req: Requirement, principal: Principal, work
     return { principal, actor: actorOf(principal), workspaceId, permissions: appPermissions(scopes, ceiling), ceiling, scopes };
   }
 
+  // A signed-out session's tokens stop here (user-sessions.ts), read alongside the membership.
+  const live = assertSessionLive(principal.userId, principal.sessionId);
   if (!req.permission || workspaceId === undefined) {
+    await live;
     return { principal, actor: actorOf(principal), workspaceId, permissions: NOTHING, ceiling: NOTHING, scopes: NOTHING };
   }
-  const member = await getMember(workspaceId, principal.userId, clock.nowEpochSeconds());
+  const [member] = await Promise.all([getMember(workspaceId, principal.userId, clock.nowEpochSeconds()), live]);
   if (!member || member.status === 'removed') throw new NotFoundError('Workspace not found.');
   if (member.status !== 'active') {
     throw new ForbiddenError(`Your membership of this workspace is ${member.status}.`);

@@ -28,9 +28,9 @@ const subjectOf = (p: Principal): RefreshSubject =>
     ? { type: 'user', id: p.userId }
     : { type: 'app', id: p.clientId, workspaceId: p.workspaceId, scope: p.scopes.join(' '), generation: p.generation };
 
-const principalOf = (s: RefreshSubject): Principal =>
+const principalOf = (s: RefreshSubject, familyId: string): Principal =>
   s.type === 'user'
-    ? { type: 'user', userId: s.id }
+    ? { type: 'user', userId: s.id, sessionId: familyId }
     : { type: 'app', clientId: s.id, workspaceId: s.workspaceId!, scopes: (s.scope ?? '').split(' ').filter(Boolean) as never, generation: s.generation ?? 0 };
 
 async function session(principal: Principal, refreshToken: string): Promise<Session> {
@@ -57,12 +57,14 @@ export async function startSession(principal: Principal, start: SessionStart = {
   const now = clock.nowIso();
   const refreshToken = newToken(REFRESH_PREFIX);
   const expiresAt = addSeconds(now, config.refreshTokenTtlSeconds);
+  const familyId = start.familyId ?? newId('fam');
+  const named: Principal = principal.type === 'user' ? { ...principal, sessionId: familyId } : principal;
   // Signing needs nothing from the write, so it overlaps the write's round trip; a failed write still fails the call.
   const [, issued] = await Promise.all([
     createFamily(await hashToken(refreshToken), {
-      familyId: start.familyId ?? newId('fam'), subject: subjectOf(principal), createdAt: now, expiresAt,
+      familyId, subject: subjectOf(principal), createdAt: now, expiresAt,
     }, expiresAt, { userAgent: start.userAgent?.slice(0, MAX_USER_AGENT) }),
-    session(principal, refreshToken),
+    session(named, refreshToken),
   ]);
   return issued;
 }
@@ -97,7 +99,7 @@ export async function refreshSession(
   }
   if (await isFamilyRevoked(current.familyId)) throw invalid('The refresh token has been revoked.');
   if (!(await stillAllowed(current.subject))) throw invalid('The refresh token is no longer valid for this subject.');
-  const principal = principalOf(current.subject);
+  const principal = principalOf(current.subject, current.familyId);
   if (expected?.scopes && principal.type === 'app') {
     const granted: readonly string[] = principal.scopes;
     if (expected.scopes.some((s) => !granted.includes(s))) throw new OAuthError('invalid_scope', 'The requested scope exceeds the scope originally granted.');

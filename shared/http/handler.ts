@@ -4,7 +4,8 @@
  * in this order:
  *
  *   request log → security headers → error mapper → header normaliser →
- *   body parser → zod validation → authentication + authorization → core
+ *   same-origin guard (cookie routes) → body parser → zod validation →
+ *   authentication + authorization → core
  *
  * (middy runs `onError`/`after` in reverse, so the error mapper shapes an error
  * first, the security headers are then added to it, and the log line comes last.)
@@ -20,6 +21,7 @@ import { verifyAccessToken } from '../auth/access-tokens.js';
 import { resolveAccess, type Access } from '../domain/access.js';
 import { logger } from '../logger.js';
 import { clientSource } from './client-source.js';
+import { assertCsrfHeader, assertSameOrigin, parseCookies } from './cookies.js';
 import { isWellFormedParam, routeFor, type Operation, type RouteDef, type RouteFor } from './routes.js';
 import type { HttpResult } from './responses.js';
 
@@ -39,6 +41,8 @@ export interface Request<R extends RouteDef> {
   isForm: boolean;
   /** The caller's address as abuse limits count it (shared/http/client-source.ts). */
   source: string;
+  /** Request cookies; only the Console's session routes read one (shared/http/cookies.ts). */
+  cookies: Record<string, string>;
 }
 
 /** The JSON body a route answers with, from its response schema. */
@@ -152,8 +156,8 @@ const bodyParser = (route: RouteDef): Middleware => ({
     if (raw.trim() === '') return;
     const contentType = (event.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (contentType === 'application/x-www-form-urlencoded') {
-      // Forms only where our own pages post them or RFC 6749 wants them (no cookies anywhere: no CSRF surface).
-      if (!route.oauth && route.auth !== 'none' && route.auth !== 'optional-user') {
+      // Forms only where our own pages post them or RFC 6749 wants them; never where a cookie authenticates.
+      if ((!route.oauth && route.auth !== 'none' && route.auth !== 'optional-user') || route.sessionCookie) {
         throw new AppError(415, 'unsupported_media_type', 'Send the body as application/json.');
       }
       parsed.bodyValue = Object.fromEntries(new URLSearchParams(raw));
@@ -210,6 +214,16 @@ function bearerToken(headers: Record<string, string | undefined>): string | unde
   return m[1];
 }
 
+/** Routes that honour the session cookie answer our own origin only, and (`csrf`) a page that can set a header. */
+const sameOriginGuard = (route: RouteDef): Middleware => ({
+  before: (request) => {
+    if (!route.sessionCookie) return;
+    const headers = request.event.headers as Record<string, string | undefined>;
+    assertSameOrigin(headers);
+    if (route.sessionCookie === 'csrf') assertCsrfHeader(headers);
+  },
+});
+
 /** Verifies the bearer token and resolves what the caller may do here (shared/domain/access.ts). */
 const authenticator = (route: RouteDef): Middleware => ({
   before: async (request) => {
@@ -249,6 +263,8 @@ function checkResponse(route: RouteDef, result: HttpResult): void {
 
 function toResponse(result: HttpResult, requestId: string): Result {
   const headers: Record<string, string> = { ...BASE_HEADERS, 'x-request-id': requestId, ...result.headers };
+  // API Gateway (payload 2.0) sends each entry of `cookies` as its own Set-Cookie header.
+  if (result.cookies) return { ...toResponse({ ...result, cookies: undefined }, requestId), cookies: result.cookies };
   if (result.raw !== undefined) {
     headers['content-type'] = result.contentType ?? 'text/plain; charset=utf-8';
     if (Buffer.isBuffer(result.raw)) {
@@ -271,6 +287,7 @@ export function httpHandler<Op extends Operation>(operation: Op, core: Core<Op>)
     .use(errorMapper(route))
     .use(contentSecurityPolicy)
     .use(httpHeaderNormalizer())
+    .use(sameOriginGuard(route))
     .use(pathParams)
     .use(bodyParser(route))
     .use(validator(route))
@@ -287,6 +304,7 @@ export function httpHandler<Op extends Operation>(operation: Op, core: Core<Op>)
         requestId: context.awsRequestId,
         isForm: parsed.isForm,
         source: clientSource(event.requestContext?.http?.sourceIp),
+        cookies: parseCookies(event.cookies, event.headers.cookie),
       } as unknown as Request<RouteFor<Op>>);
       if (config.checkResponses) checkResponse(route, result);
       return toResponse(result, context.awsRequestId);

@@ -36,6 +36,19 @@ export const session = named('Session', obj({
   refresh_token: z.string(),
   scope: z.string().optional(),
 }), 'Tokens of a session (RFC 6749 field names).');
+export const consoleSession = named('ConsoleSession', obj({
+  access_token: z.string(),
+  expires_in: z.number().int(),
+}), 'An access token for the Console; its refresh credential is only in the HttpOnly session cookie.');
+export const userSession = named('UserSession', obj({
+  id: z.string(),
+  createdAt: isoTime,
+  lastUsedAt: isoTime,
+  userAgent: z.string().nullable(),
+  current: z.boolean(),
+}));
+export const userSessions = page(userSession);
+export const revokedSessions = obj({ revoked: z.number().int() });
 export const empty = obj({});
 export const me = named('Me', obj({
   user: obj({ id: z.string(), email: z.string(), fullName: z.string() }),

@@ -9,6 +9,8 @@ export interface HttpResult<B = unknown> {
   raw?: string | Buffer;
   contentType?: string;
   headers?: Record<string, string>;
+  /** Set-Cookie values (shared/http/cookies.ts). */
+  cookies?: string[];
 }
 
 export const ok = <B>(body: B, headers?: Record<string, string>): HttpResult<B> => ({ statusCode: 200, body, headers });

@@ -30,6 +30,11 @@ export interface RouteDef {
   /** DELETE routes whose JSON body is optional. */
   bodyOptional?: boolean;
   query?: ZodType;
+  /**
+   * Reads the Console's session cookie: only same-origin requests pass (Origin,
+   * Sec-Fetch-Site), never a form post; 'csrf' also needs the header X-Roster-CSRF: 1.
+   */
+  sessionCookie?: 'same-origin' | 'csrf';
   /** OAuth endpoints answer in RFC 6749 §5.2 shape and accept form bodies. */
   oauth?: boolean;
   successStatus?: number;
@@ -58,6 +63,12 @@ export const routes = [
   { operation: 'consumeEmailLink', method: 'POST', path: '/auth/email-link/{token}', summary: 'Use a sign-in link: returns a session', tag: 'auth', auth: 'none', response: r.session, rendered: 'text/html' },
   { operation: 'issueToken', method: 'POST', path: '/oauth/token', summary: 'OAuth 2.0 token endpoint (authorization_code with PKCE, client_credentials, refresh_token)', tag: 'auth', auth: 'none', body: s.tokenRequestBody, oauth: true, response: r.session },
   { operation: 'revokeToken', method: 'POST', path: '/oauth/revoke', summary: 'OAuth 2.0 token revocation (RFC 7009)', tag: 'auth', auth: 'none', body: s.revokeRequestBody, oauth: true, response: r.empty },
+  { operation: 'createConsoleSession', method: 'POST', path: '/auth/session', summary: 'Console sign-in: exchange the hand-off code for an access token; the refresh credential goes into an HttpOnly cookie', tag: 'auth', auth: 'none', sessionCookie: 'same-origin', body: s.createConsoleSessionBody, response: r.consoleSession },
+  { operation: 'refreshConsoleSession', method: 'POST', path: '/auth/session/refresh', summary: 'A new access token from the session cookie (rotated; needs X-Roster-CSRF: 1)', tag: 'auth', auth: 'none', sessionCookie: 'csrf', response: r.consoleSession },
+  { operation: 'endConsoleSession', method: 'DELETE', path: '/auth/session', summary: 'Sign the Console out: revokes the session and clears its cookie (needs X-Roster-CSRF: 1)', tag: 'auth', auth: 'none', sessionCookie: 'csrf', successStatus: 204 },
+  { operation: 'listMySessions', method: 'GET', path: '/me/sessions', summary: 'Your sessions (signed-in browsers and apps), newest first', tag: 'auth', auth: 'user', query: s.pagination, response: r.userSessions },
+  { operation: 'revokeMySession', method: 'DELETE', path: '/me/sessions/{sessionId}', summary: 'End one of your sessions', tag: 'auth', auth: 'user', successStatus: 204 },
+  { operation: 'revokeAllMySessions', method: 'POST', path: '/me/sessions/revoke-all', summary: 'Sign out everywhere (this session included)', tag: 'auth', auth: 'user', response: r.revokedSessions },
   { operation: 'getMe', method: 'GET', path: '/me', summary: 'The signed-in user and their workspaces', tag: 'auth', auth: 'user', response: r.me },
   { operation: 'updateMe', method: 'PATCH', path: '/me', summary: 'Change your full name', tag: 'auth', auth: 'user', body: s.updateMeBody, response: r.me },
 
@@ -157,6 +168,7 @@ export const pathParamFormats: Record<PathParam, PathParamFormat> = {
   invitationId: idFormat('inv'),
   clientId: idFormat('app'),
   integrationId: idFormat('int'),
+  sessionId: idFormat('fam'),
   roleId: {
     test: (v) => isBuiltInRole(v) || customRoleId.test(v),
     pattern: `^(?:[a-z_]{1,32}|${customRoleId.source.slice(1, -1)})$`,

@@ -29,6 +29,10 @@ export const requestEmailLinkBody = z.object({
   codeChallenge: z.string().regex(S256_CHALLENGE, 'must be BASE64URL(SHA-256(code_verifier)), 43 characters').optional(),
   codeChallengeMethod: z.literal('S256', { message: 'only S256 is supported' }).optional(),
 }).strict();
+export const createConsoleSessionBody = z.object({
+  code: z.string().min(1).max(200),
+  codeVerifier: z.string().min(1).max(200),
+}).strict();
 export const updateMeBody = z.object({ fullName }).strict();
 
 // ---- OAuth (RFC 6749 field names) ---------------------------------------------

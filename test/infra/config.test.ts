@@ -17,6 +17,7 @@ describe('readStackConfig', () => {
       publicUrl: 'https://members.example.com',
       senderEmail: 'no-reply@example.com',
       openSignUp: true,
+      allowedRedirectUris: [],
       alarmEmail: undefined,
       apiRateLimit: 100,
       apiBurstLimit: 200,
@@ -39,6 +40,14 @@ describe('readStackConfig', () => {
     expect(fromCli).toEqual(fromJson);
     expect(fromCli).toMatchObject({ openSignUp: false, accessTokenTtlSeconds: 600, schedules: { reconciliationSchedule: 'cron(0 3 * * ? *)' } });
     expect(configEnvironment(fromCli)).toMatchObject({ OPEN_SIGN_UP: 'false', ACCESS_TOKEN_TTL_SECONDS: '600', PUBLIC_URL: 'https://members.example.com' });
+    expect(configEnvironment(fromCli)).not.toHaveProperty('ALLOWED_REDIRECT_URIS');
+  });
+
+  it('passes the hand-off allow-list to the functions, as a list or one comma-separated string', () => {
+    const uris = ['https://app.example.com/auth/callback', 'http://127.0.0.1:8080/callback'];
+    expect(configEnvironment(read({ ...required, allowedRedirectUris: uris })).ALLOWED_REDIRECT_URIS).toBe(uris.join(','));
+    expect(configEnvironment(read({ ...required, allowedRedirectUris: uris.join(', ') })).ALLOWED_REDIRECT_URIS).toBe(uris.join(','));
+    expect(() => read({ ...required, allowedRedirectUris: 'app.example.com/callback' })).toThrow(/allowedRedirectUris/);
   });
 
   it('refuses bad values, naming every offending key at once', () => {

@@ -1,0 +1,62 @@
+/**
+ * The Console's sign-in as HTTP requests (what its pages do): ask for a link that
+ * hands off to the Console's callback, press "Sign in", exchange the code at
+ * POST /auth/session, and keep the session cookie the way a browser would.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { expect } from 'vitest';
+import type { Harness, TestResponse } from './harness.js';
+import { lastLinkTo } from './mail.js';
+
+/** The browser's view of the API's origin (PUBLIC_URL); the harness may listen elsewhere. */
+export const consoleOrigin = () => process.env.PUBLIC_URL!.replace(/\/+$/, '');
+
+export interface ConsoleSession {
+  accessToken: string;
+  /** `name=value` of the session cookie, as a browser would send it back. */
+  cookie: string;
+  setCookie: string;
+}
+
+export function pkcePair(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString('base64url');
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
+}
+
+/** The Location "Sign in" answers for a link that hands off to the Console's callback. */
+export async function consoleCallback(h: Harness, email: string, challenge: string, state = 'console-state'): Promise<URL> {
+  const r = await h.request('POST', '/auth/email-link', {
+    body: { email, fullName: 'Console Person', redirectUri: `${consoleOrigin()}/console/callback`, state, codeChallenge: challenge, codeChallengeMethod: 'S256' },
+  });
+  expect(r.status).toBe(202);
+  await h.drain();
+  const link = await lastLinkTo(email, 'auth/email-link');
+  const pressed = await fetch(`${h.url}/auth/email-link/${link}`, { method: 'POST', redirect: 'manual' });
+  expect(pressed.status).toBe(303);
+  return new URL(pressed.headers.get('location')!);
+}
+
+/** A request as the Console page makes it: same origin, and the CSRF header unless told otherwise. */
+export function sessionRequest(h: Harness, method: 'POST' | 'DELETE', path: string, opts: { cookie?: string; body?: unknown; csrf?: boolean; headers?: Record<string, string> } = {}): Promise<TestResponse> {
+  return h.request(method, path, {
+    body: opts.body,
+    headers: {
+      origin: consoleOrigin(),
+      'sec-fetch-site': 'same-origin',
+      ...(opts.csrf === false ? {} : { 'x-roster-csrf': '1' }),
+      ...(opts.cookie ? { cookie: opts.cookie } : {}),
+      ...opts.headers,
+    },
+  });
+}
+
+export const cookiePair = (setCookie: string | null): string => setCookie!.split(';')[0]!;
+
+export async function consoleSignIn(h: Harness, email: string): Promise<ConsoleSession> {
+  const { verifier, challenge } = pkcePair();
+  const callback = await consoleCallback(h, email, challenge);
+  const r = await sessionRequest(h, 'POST', '/auth/session', { body: { code: callback.searchParams.get('code'), codeVerifier: verifier } });
+  expect(r.status).toBe(200);
+  const setCookie = r.headers.get('set-cookie')!;
+  return { accessToken: r.json.access_token, cookie: cookiePair(setCookie), setCookie };
+}
