@@ -70,7 +70,8 @@ export async function startDynamoDbLocal(port: number): Promise<Running> {
   const kill = () => { if (child.exitCode === null) child.kill('SIGKILL'); };
   // Never leave an orphaned JVM behind, however the parent exits.
   process.once('exit', kill);
-  await waitForPort(port, child, 30_000);
+  // A JVM start takes ~2 s on an idle machine but close to a minute on a loaded 2-core CI box.
+  await waitForPort(port, child, 120_000);
   return {
     url: `http://127.0.0.1:${port}`,
     port,
