@@ -4,8 +4,8 @@
  * workspace's active app users (a disabled one leaves the index, so the list
  * needs no filter and pages stay full).
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db, declareParts, tableName, decodeCursor, encodeCursor, stripKeys, type Page, type TxPart } from './core.js';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { db, declareParts, tableName, queryPage, stripKeys, type Page, type TxPart } from './core.js';
 import { GSI } from './table.js';
 
 export const AppUserPart = declareParts({ appUser: 'appUser' });
@@ -77,16 +77,17 @@ export function replaceAppUserPart(a: AppUser): TxPart {
 
 /** A workspace's active app users, oldest first (client ids are ULIDs). */
 export async function listAppUsersOfWorkspace(workspaceId: string, limit: number, cursor: string | undefined): Promise<Page<AppUser>> {
-  const scope = `app-users:${workspaceId}`;
-  const out = await db.send(new QueryCommand({
-    TableName: tableName(),
-    IndexName: GSI.GSI1.name,
-    KeyConditionExpression: 'GSI1PK = :pk',
-    ExpressionAttributeValues: { ':pk': workspaceAppUsersPartition(workspaceId) },
-    Limit: limit,
-    ExclusiveStartKey: await decodeCursor(scope, cursor),
-  }));
-  return { items: (out.Items ?? []).map(toAppUser), nextCursor: await encodeCursor(scope, out.LastEvaluatedKey) };
+  return queryPage({
+    scope: `app-users:${workspaceId}`,
+    query: {
+      IndexName: GSI.GSI1.name,
+      KeyConditionExpression: 'GSI1PK = :pk',
+      ExpressionAttributeValues: { ':pk': workspaceAppUsersPartition(workspaceId) },
+    },
+    limit,
+    cursor,
+    select: (items) => items.map(toAppUser),
+  });
 }
 
 export const exampleAppUser = (over: Partial<AppUser> = {}): AppUser => ({

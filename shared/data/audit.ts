@@ -1,6 +1,5 @@
 /** Audit events: written in the same transaction as the change they describe; kept 365 days. */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db, declarePartFamily, tableName, decodeCursor, encodeCursor, type Page, type TxPart } from './core.js';
+import { declarePartFamily, tableName, queryPage, type Page, type TxPart } from './core.js';
 
 const auditPart = declarePartFamily('audit');
 
@@ -36,19 +35,19 @@ export function putAuditPart(workspaceId: string, event: AuditEvent): TxPart {
 }
 
 export async function listAuditEvents(workspaceId: string, limit: number, cursor: string | undefined, nowEpoch: number): Promise<Page<AuditEvent>> {
-  const scope = `audit:${workspaceId}`;
-  const out = await db.send(new QueryCommand({
-    TableName: tableName(),
-    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :evt)',
-    FilterExpression: '#ttl > :now',
-    ExpressionAttributeNames: { '#ttl': 'ttl' },
-    ExpressionAttributeValues: { ':pk': `AUDIT#${workspaceId}`, ':evt': 'EVT#', ':now': nowEpoch },
-    ScanIndexForward: false,
-    Limit: limit,
-    ExclusiveStartKey: await decodeCursor(scope, cursor),
-  }));
-  const items = (out.Items ?? []).map((i) => ({
-    id: i.id, at: i.at, actor: i.actor, action: i.action, target: i.target, details: i.details ?? {},
-  }) as AuditEvent);
-  return { items, nextCursor: await encodeCursor(scope, out.LastEvaluatedKey) };
+  return queryPage({
+    scope: `audit:${workspaceId}`,
+    query: {
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :evt)',
+      FilterExpression: '#ttl > :now',
+      ExpressionAttributeNames: { '#ttl': 'ttl' },
+      ExpressionAttributeValues: { ':pk': `AUDIT#${workspaceId}`, ':evt': 'EVT#', ':now': nowEpoch },
+      ScanIndexForward: false,
+    },
+    limit,
+    cursor,
+    select: (items) => items.map((i) => ({
+      id: i.id, at: i.at, actor: i.actor, action: i.action, target: i.target, details: i.details ?? {},
+    }) as AuditEvent),
+  });
 }

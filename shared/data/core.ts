@@ -3,12 +3,12 @@
  * paging with opaque cursors, and TTL-aware reads.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { createHmac } from 'node:crypto';
 import { db, tableName } from './client.js';
 import { loadPepper } from '../auth/key-material.js';
 import { ConcurrentModificationError, ValidationError } from '../errors.js';
-import { TTL_ATTRIBUTE } from './table.js';
+import { TTL_ATTRIBUTE, tableDescription } from './table.js';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 export type Item = Record<string, unknown>;
@@ -147,6 +147,72 @@ export async function decodeCursor(scope: string, cursor: string | undefined): P
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+}
+
+// ---- bounded pages ------------------------------------------------------------
+
+/**
+ * Items one page of a list may evaluate (read, before any filter) whatever the size
+ * of what it lists (API.md "Bounded work"): a filtered list that finds fewer than
+ * `limit` matches within it answers early with a cursor instead of reading on.
+ */
+export const PAGE_READ_BUDGET = 500;
+
+export interface PagedQuery<T> {
+  /** What the cursor is valid for (the list and its filters); see encodeCursor. */
+  scope: string;
+  /** The Query (key condition, filter, index, order) without Limit or ExclusiveStartKey. */
+  query: Omit<QueryCommandInput, 'TableName' | 'Limit' | 'ExclusiveStartKey'>;
+  limit: number;
+  cursor: string | undefined;
+  /** Items returned by one Query → page entries, position by position; `undefined` drops one (e.g. a join that found nothing). */
+  select: (items: Item[]) => (T | undefined)[] | Promise<(T | undefined)[]>;
+}
+
+/** The attributes that make up a position in the table or in the queried index. */
+function positionOf(item: Item, indexName: string | undefined): Item {
+  const names = [tableDescription.partitionKey, tableDescription.sortKey];
+  const gsi = tableDescription.gsis.find((g) => g.name === indexName);
+  if (gsi) names.push(gsi.pk, gsi.sk);
+  return Object.fromEntries(names.map((n) => [n, item[n]]));
+}
+
+/**
+ * The one way a list reads a page. Each Query asks for what the page still needs
+ * (then twice as much when a filter dropped items), and the page ends as soon as it
+ * is full, the list ends, or PAGE_READ_BUDGET items have been evaluated. A page cut
+ * inside a Query's result resumes right after its last entry.
+ */
+export async function queryPage<T>(q: PagedQuery<T>): Promise<Page<T>> {
+  const items: T[] = [];
+  let key = await decodeCursor(q.scope, q.cursor);
+  let evaluated = 0;
+  let ask = q.limit;
+  while (evaluated < PAGE_READ_BUDGET) {
+    const out = await db.send(new QueryCommand({
+      ...q.query,
+      TableName: tableName(),
+      Limit: Math.min(ask, PAGE_READ_BUDGET - evaluated),
+      ExclusiveStartKey: key,
+    }));
+    evaluated += out.ScannedCount ?? 0;
+    const read = out.Items ?? [];
+    const selected = await q.select(read);
+    for (let i = 0; i < read.length; i++) {
+      const entry = selected[i];
+      if (entry === undefined) continue;
+      items.push(entry);
+      if (items.length === q.limit) {
+        const moreInThisResult = selected.slice(i + 1).some((e) => e !== undefined);
+        const next = moreInThisResult ? positionOf(read[i]!, q.query.IndexName) : out.LastEvaluatedKey;
+        return { items, nextCursor: await encodeCursor(q.scope, next) };
+      }
+    }
+    key = out.LastEvaluatedKey;
+    if (!key) return { items, nextCursor: null };
+    ask *= 2;
+  }
+  return { items, nextCursor: await encodeCursor(q.scope, key) };
 }
 
 export { db, tableName };

@@ -11,7 +11,7 @@
  * live (non-dormant) grant whose `as` matches the list they are in.
  */
 import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, type BatchGetCommandOutput, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { db, declareParts, declarePartFamily, tableName, decodeCursor, encodeCursor, type Item, type Page, type TxPart } from './core.js';
+import { db, declareParts, declarePartFamily, tableName, queryPage, type Item, type Page, type TxPart } from './core.js';
 
 export const IntegrationPart = declareParts({ integration: 'integration' });
 const grantPart = declarePartFamily('grant');
@@ -170,23 +170,18 @@ export async function getIntegrationsByIds(workspaceId: string, ids: string[]): 
 
 /** Every active integration of a workspace, oldest first (Query WS#ws, SK begins_with INT#). */
 export async function listActiveIntegrations(workspaceId: string, limit: number, cursor: string | undefined): Promise<Page<Integration>> {
-  const scope = `integrations:${workspaceId}:all`;
-  const items: Integration[] = [];
-  let key = await decodeCursor(scope, cursor);
-  do {
-    const out = await db.send(new QueryCommand({
-      TableName: tableName(),
+  return queryPage({
+    scope: `integrations:${workspaceId}:all`,
+    query: {
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
       FilterExpression: '#status = :active',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: { ':pk': `WS#${workspaceId}`, ':sk': 'INT#', ':active': 'active' },
-      Limit: limit - items.length,
-      ExclusiveStartKey: key,
-    }));
-    items.push(...(out.Items ?? []).map(toIntegration));
-    key = out.LastEvaluatedKey;
-  } while (key && items.length < limit);
-  return { items, nextCursor: await encodeCursor(scope, key) };
+    },
+    limit,
+    cursor,
+    select: (items) => items.map(toIntegration),
+  });
 }
 
 /**
@@ -197,27 +192,24 @@ export async function listActiveIntegrations(workspaceId: string, limit: number,
 export async function listIntegrationsOfUser(
   workspaceId: string, userId: string, limit: number, cursor: string | undefined,
 ): Promise<Page<Integration>> {
-  const scope = `integrations:${workspaceId}:user:${userId}`;
-  const items: Integration[] = [];
-  let key = await decodeCursor(scope, cursor);
-  do {
-    const out = await db.send(new QueryCommand({
-      TableName: tableName(),
+  return queryPage({
+    scope: `integrations:${workspaceId}:user:${userId}`,
+    query: {
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
       FilterExpression: 'attribute_not_exists(dormant) OR dormant = :false',
       ExpressionAttributeValues: { ':pk': `WS#${workspaceId}`, ':sk': `INTUSER#${userId}#`, ':false': false },
-      Limit: limit - items.length,
-      ExclusiveStartKey: key,
-    }));
-    const grants = (out.Items ?? []).map(toGrant);
-    const found = await getIntegrationsByIds(workspaceId, grants.map((g) => g.integrationId));
-    for (const g of grants) {
-      const i = found.get(g.integrationId);
-      if (i?.status === 'active') items.push(i);
-    }
-    key = out.LastEvaluatedKey;
-  } while (key && items.length < limit);
-  return { items, nextCursor: await encodeCursor(scope, key) };
+    },
+    limit,
+    cursor,
+    select: async (items) => {
+      const grants = items.map(toGrant);
+      const found = await getIntegrationsByIds(workspaceId, grants.map((g) => g.integrationId));
+      return grants.map((g) => {
+        const i = found.get(g.integrationId);
+        return i?.status === 'active' ? i : undefined;
+      });
+    },
+  });
 }
 
 /** Every grant of a person in a workspace, live and dormant (removal, restore, purge). */

@@ -7,8 +7,8 @@
  * Accepted and revoked invitations are deleted (the audit log keeps their story), so
  * every INV# item is pending or expired; expiry is decided at read time.
  */
-import { BatchGetCommand, GetCommand, QueryCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { db, tableName, decodeCursor, encodeCursor, type Item, type Page, type PartName, type TxPart, declareParts } from './core.js';
+import { BatchGetCommand, GetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { db, tableName, queryPage, type Item, type Page, type PartName, type TxPart, declareParts } from './core.js';
 import { emailKey } from './users.js';
 import { memberKey, toMember, type Member } from './members.js';
 
@@ -69,15 +69,16 @@ export async function getInvitationByTokenHash(tokenHash: string): Promise<Invit
 }
 
 export async function listInvitations(workspaceId: string, limit: number, cursor: string | undefined): Promise<Page<Invitation>> {
-  const scope = `invitations:${workspaceId}`;
-  const out = await db.send(new QueryCommand({
-    TableName: tableName(),
-    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
-    ExpressionAttributeValues: { ':pk': `WS#${workspaceId}`, ':sk': 'INV#' },
-    Limit: limit,
-    ExclusiveStartKey: await decodeCursor(scope, cursor),
-  }));
-  return { items: (out.Items ?? []).map(toInvitation), nextCursor: await encodeCursor(scope, out.LastEvaluatedKey) };
+  return queryPage({
+    scope: `invitations:${workspaceId}`,
+    query: {
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': `WS#${workspaceId}`, ':sk': 'INV#' },
+    },
+    limit,
+    cursor,
+    select: (items) => items.map(toInvitation),
+  });
 }
 
 async function batchGet(keys: { PK: string; SK: string }[]): Promise<Map<string, Item>> {

@@ -11,7 +11,7 @@
  *    and the stream delivers the deletion to the purge handler.
  */
 import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, type BatchGetCommandOutput, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { alive, db, declareParts, declarePartFamily, tableName, decodeCursor, encodeCursor, type Page, type PartName, type TxPart } from './core.js';
+import { alive, db, declareParts, declarePartFamily, tableName, queryPage, type Page, type PartName, type TxPart } from './core.js';
 import { GSI } from './table.js';
 
 /** Transaction part names; `transferFrom`/`transferTo` tell the two memberships of an ownership transfer apart. */
@@ -134,23 +134,18 @@ export async function listMembers(
   if (opts.status) { filters.push('#status = :status'); names['#status'] = 'status'; values[':status'] = opts.status; }
   if (opts.excludeStatus) { filters.push('#status <> :notStatus'); names['#status'] = 'status'; values[':notStatus'] = opts.excludeStatus; }
   if (opts.role) { filters.push('#role = :role'); names['#role'] = 'role'; values[':role'] = opts.role; }
-  // A filtered query may return short pages; keep reading until the page is full or the list ends.
-  const items: Member[] = [];
-  let key = await decodeCursor(scope, opts.cursor);
-  do {
-    const out = await db.send(new QueryCommand({
-      TableName: tableName(),
+  return queryPage({
+    scope,
+    query: {
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
       FilterExpression: filters.join(' AND '),
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
-      Limit: opts.limit - items.length,
-      ExclusiveStartKey: key,
-    }));
-    items.push(...(out.Items ?? []).map(toMember));
-    key = out.LastEvaluatedKey;
-  } while (key && items.length < opts.limit);
-  return { items, nextCursor: await encodeCursor(scope, key) };
+    },
+    limit: opts.limit,
+    cursor: opts.cursor,
+    select: (items) => items.map(toMember),
+  });
 }
 
 /** The workspaces a user belongs to (GSI1), newest state. */
