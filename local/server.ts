@@ -50,12 +50,33 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
   res.end(body);
 }
 
-const jsonError = (status: number, code: string, message: string) =>
+const jsonError = (code: string, message: string) =>
   JSON.stringify({ error: { code, message } });
 
-export function toEvent(req: IncomingMessage, url: URL, body: Buffer, match: CompiledRoute, values: string[]): APIGatewayProxyEventV2 {
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+/** A request as the front door sees it, before it is matched to a route. */
+export interface FrontDoorRequest {
+  method: string;
+  url: URL;
+  /** Header names in lower case. */
+  headers: Record<string, string>;
+  body: Buffer;
+  sourceIp: string;
+}
+
+/** The route table entry serving `method` + `pathname`, with its path parameters' raw values. */
+export function matchRoute(method: string, pathname: string): { match: CompiledRoute; values: string[] } | undefined {
+  for (const c of compiled) {
+    if (c.route.method !== method) continue;
+    const m = c.regex.exec(pathname);
+    if (m) return { match: c, values: m.slice(1) };
+  }
+  return undefined;
+}
+
+/** The API Gateway HTTP API (payload 2.0) event for a matched request, as Lambda receives it. */
+export function toEvent(req: FrontDoorRequest, match: CompiledRoute, values: string[]): APIGatewayProxyEventV2 {
+  const headers = { ...req.headers };
+  const { url, body } = req;
   // Like API Gateway (payload 2.0): cookies arrive in `cookies`, not among the headers.
   const cookies = headers.cookie?.split(';').map((c) => c.trim()).filter(Boolean);
   delete headers.cookie;
@@ -76,7 +97,7 @@ export function toEvent(req: IncomingMessage, url: URL, body: Buffer, match: Com
     pathParameters: match.params.length ? pathParameters : undefined,
     requestContext: {
       accountId: 'local', apiId: 'local', domainName: url.host, domainPrefix: 'local',
-      http: { method: req.method ?? 'GET', path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: { method: req.method, path: url.pathname, protocol: 'HTTP/1.1', sourceIp: req.sourceIp, userAgent: headers['user-agent'] ?? '' },
       requestId: randomUUID(), routeKey: `${match.route.method} ${match.route.path}`, stage: '$default',
       time: new Date(now).toISOString(), timeEpoch: now,
     },
@@ -86,6 +107,39 @@ export function toEvent(req: IncomingMessage, url: URL, body: Buffer, match: Com
   };
 }
 
+/** What the front door answers: status, headers (Set-Cookie may repeat) and body bytes. */
+export interface FrontDoorResponse {
+  status: number;
+  headers: Record<string, string | string[]>;
+  body: string | Buffer;
+}
+
+/**
+ * Everything the local front door does once a request has been read: `/_local`
+ * routes, the static site, the route table through the handler modules, else 404.
+ * The HTTP server wraps it; tests may call it in-process (test/support/when.ts).
+ */
+export async function frontDoor(req: FrontDoorRequest, localRoutes?: LocalRoute): Promise<FrontDoorResponse> {
+  const { method, url, body } = req;
+  if (url.pathname.startsWith('/_local/') && localRoutes) {
+    const out = await localRoutes({ method, path: url.pathname, body: body.toString('utf8') });
+    if (out) return { status: out.statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(out.body) };
+  }
+  if ((method === 'GET' || method === 'HEAD') && isStaticPath(url.pathname)) {
+    const file = await serveStatic(url.pathname);
+    return { status: file.statusCode, headers: file.headers, body: method === 'HEAD' ? '' : file.body };
+  }
+  const found = matchRoute(method, url.pathname);
+  if (!found) return { status: 404, headers: { 'content-type': 'application/json' }, body: jsonError('not_found', `No route for ${method} ${url.pathname}.`) };
+  const event = toEvent(req, found.match, found.values);
+  const result = (await invoke(handlerFile(found.match.route.operation), event)) as APIGatewayProxyStructuredResultV2;
+  const headers: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(result.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  const payload = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  return { status: result.statusCode ?? 200, headers, body: payload };
+}
+
 export function createApiServer(localRoutes: LocalRoute): Server {
   return createServer(async (req, res) => {
     try {
@@ -93,32 +147,15 @@ export function createApiServer(localRoutes: LocalRoute): Server {
       const method = (req.method ?? 'GET').toUpperCase();
       const body = await readBody(req);
       if (body === 'too_large') {
-        return send(res, 413, { 'content-type': 'application/json' }, jsonError(413, 'payload_too_large', 'The request body is too large.'));
+        return send(res, 413, { 'content-type': 'application/json' }, jsonError('payload_too_large', 'The request body is too large.'));
       }
-      if (url.pathname.startsWith('/_local/')) {
-        const out = await localRoutes({ method, path: url.pathname, body: body.toString('utf8') });
-        if (out) return send(res, out.statusCode, { 'content-type': 'application/json' }, JSON.stringify(out.body));
-      }
-      if ((method === 'GET' || method === 'HEAD') && isStaticPath(url.pathname)) {
-        const file = await serveStatic(url.pathname);
-        return send(res, file.statusCode, file.headers, method === 'HEAD' ? '' : file.body);
-      }
-      for (const c of compiled) {
-        if (c.route.method !== method) continue;
-        const m = c.regex.exec(url.pathname);
-        if (!m) continue;
-        const event = toEvent(req, url, body, c, m.slice(1));
-        const result = (await invoke(handlerFile(c.route.operation), event)) as APIGatewayProxyStructuredResultV2;
-        const headers: Record<string, string | string[]> = {};
-        for (const [k, v] of Object.entries(result.headers ?? {})) if (v !== undefined) headers[k] = String(v);
-        if (result.cookies?.length) headers['set-cookie'] = result.cookies;
-        const payload = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
-        return send(res, result.statusCode ?? 200, headers, payload);
-      }
-      send(res, 404, { 'content-type': 'application/json' }, jsonError(404, 'not_found', `No route for ${method} ${url.pathname}.`));
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+      const out = await frontDoor({ method, url, headers, body, sourceIp: req.socket.remoteAddress ?? '127.0.0.1' }, localRoutes);
+      send(res, out.status, out.headers, out.body);
     } catch (err) {
       console.error('[local] request failed', err);
-      send(res, 500, { 'content-type': 'application/json' }, jsonError(500, 'internal_error', 'Something went wrong on our side.'));
+      send(res, 500, { 'content-type': 'application/json' }, jsonError('internal_error', 'Something went wrong on our side.'));
     }
   });
 }
