@@ -46,6 +46,22 @@ export const GRANTS: Record<BuiltInRole, readonly string[]> = Object.fromEntries
   BUILT_IN_ROLES.map((role, i) => [role, rows.filter((r) => r[i + 1] === 'x').map(([p]) => p!)]),
 ) as unknown as Record<BuiltInRole, readonly string[]>;
 
+/**
+ * Broader permissions include narrower ones (docs/authority.md: without this the
+ * seed 003 matrix would leave the owner unable to give `contributor` or `reader`).
+ */
+export const INCLUDES: Record<string, readonly string[]> = {
+  'transactions.edit_all_folders': ['transactions.edit_permitted_folders', 'transactions.read_permitted_folders'],
+  'transactions.edit_permitted_folders': ['transactions.read_permitted_folders'],
+  'templates.read_all': ['templates.read_published'],
+};
+
+/** "Authority never grows": does holding `held` cover every permission of `wanted`? */
+export function holdsAll(held: readonly string[], wanted: readonly string[]): boolean {
+  const has = new Set(held.flatMap((p) => [p, ...(INCLUDES[p] ?? [])]));
+  return wanted.every((p) => has.has(p));
+}
+
 // ---- API.md "Application users and OAuth 2.0" and "Authority never grows" ----------
 
 const OBJECT_READ = ['members:read', 'integrations:read', 'apps:read'];

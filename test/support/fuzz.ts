@@ -10,16 +10,13 @@
  * read back identical.
  */
 import fc from 'fast-check';
-import { createHash } from 'node:crypto';
 import { z, type ZodType } from 'zod';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { invoke } from '../../local/invoke.js';
 import { routes, handlerFile, type RouteDef } from '../../shared/http/routes.js';
 import { catalog } from '../../shared/catalog.js';
 import { BUILT_IN_ROLE_IDS } from '../../shared/domain/permissions.js';
-import { db, tableName } from '../../shared/data/client.js';
-import { recordingWrites } from './writes.js';
+import { partitionDigest, recordingWrites } from './writes.js';
 
 // ---- JSON text that JSON.stringify cannot write ----------------------------------
 
@@ -300,19 +297,6 @@ export function toEvent(r: FuzzRequest): APIGatewayProxyEventV2 {
 }
 
 // ---- "changed nothing" -----------------------------------------------------------
-
-async function partitionDigest(pk: string): Promise<string> {
-  const hash = createHash('sha256');
-  let key: Record<string, unknown> | undefined;
-  do {
-    const out = await db.send(new QueryCommand({
-      TableName: tableName(), KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true, ExclusiveStartKey: key,
-    }));
-    for (const item of out.Items ?? []) hash.update(JSON.stringify(Object.entries(item).sort(([a], [b]) => a.localeCompare(b))));
-    key = out.LastEvaluatedKey;
-  } while (key);
-  return hash.digest('hex');
-}
 
 // ---- the run -----------------------------------------------------------------------
 

@@ -4,7 +4,9 @@
  * counters are bookkeeping that refused requests are meant to move; everything else
  * is data, and a refused request must not have written any.
  */
-import { dynamodb } from '../../shared/data/client.js';
+import { createHash } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { db, dynamodb, tableName } from '../../shared/data/client.js';
 
 /** Counters that rejected requests are meant to move (abuse limits), never data. */
 const BOOKKEEPING = /^(RATE#|AUTHFAIL#|THROTTLE#)/;
@@ -50,4 +52,18 @@ export async function recordingWrites<T>(fn: () => Promise<T>): Promise<{ result
   } finally {
     recording = false;
   }
+}
+
+/** A digest of every item of a partition, read consistently: equal digests, unchanged partition. */
+export async function partitionDigest(pk: string): Promise<string> {
+  const hash = createHash('sha256');
+  let key: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(new QueryCommand({
+      TableName: tableName(), KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true, ExclusiveStartKey: key,
+    }));
+    for (const item of out.Items ?? []) hash.update(JSON.stringify(Object.entries(item).sort(([a], [b]) => a.localeCompare(b))));
+    key = out.LastEvaluatedKey;
+  } while (key);
+  return hash.digest('hex');
 }
