@@ -60,7 +60,7 @@ const callerId = (access: Access) => (access.principal.type === 'user' ? access.
 /** members.manage for people; an application user's scope was checked by the route. */
 function assertMayManage(access: Access): void {
   if (access.principal.type === 'user' && !access.permissions.has('members.manage')) {
-    throw new ForbiddenError('This needs the members.manage permission.');
+    throw new ForbiddenError('This needs the members.manage permission.', 'forbidden', { missing: ['members.manage'] });
   }
 }
 

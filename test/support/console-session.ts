@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import type { Harness, TestResponse } from './harness.js';
-import { lastLinkTo } from './mail.js';
+import { lastLinkTo, lastLinksTo } from './mail.js';
 
 /** The browser's view of the API's origin (PUBLIC_URL); the harness may listen elsewhere. */
 export const consoleOrigin = () => process.env.PUBLIC_URL!.replace(/\/+$/, '');
@@ -23,17 +23,35 @@ export function pkcePair(): { verifier: string; challenge: string } {
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
-/** The Location "Sign in" answers for a link that hands off to the Console's callback. */
-export async function consoleCallback(h: Harness, email: string, challenge: string, state = 'console-state'): Promise<URL> {
+const askForConsoleLink = async (h: Harness, email: string, challenge: string, state: string) => {
   const r = await h.request('POST', '/auth/email-link', {
     body: { email, fullName: 'Console Person', redirectUri: `${consoleOrigin()}/console/callback`, state, codeChallenge: challenge, codeChallengeMethod: 'S256' },
   });
   expect(r.status).toBe(202);
-  await h.drain();
-  const link = await lastLinkTo(email, 'auth/email-link');
+};
+
+async function pressSignIn(h: Harness, link: string): Promise<URL> {
   const pressed = await fetch(`${h.url}/auth/email-link/${link}`, { method: 'POST', redirect: 'manual' });
   expect(pressed.status).toBe(303);
   return new URL(pressed.headers.get('location')!);
+}
+
+/** The Location "Sign in" answers for a link that hands off to the Console's callback. */
+export async function consoleCallback(h: Harness, email: string, challenge: string, state = 'console-state'): Promise<URL> {
+  await askForConsoleLink(h, email, challenge, state);
+  await h.drain();
+  return pressSignIn(h, await lastLinkTo(email, 'auth/email-link'));
+}
+
+/** Hand-off codes for several people at once (one pass of the outbox): each with its PKCE verifier. */
+export async function consoleCodes(h: Harness, emails: readonly string[]): Promise<{ code: string; verifier: string }[]> {
+  const pairs = emails.map(() => pkcePair());
+  for (const [i, email] of emails.entries()) await askForConsoleLink(h, email, pairs[i]!.challenge, 'console-state');
+  await h.drain();
+  const links = await lastLinksTo(emails, 'auth/email-link');
+  const out: { code: string; verifier: string }[] = [];
+  for (const [i, link] of links.entries()) out.push({ code: (await pressSignIn(h, link)).searchParams.get('code')!, verifier: pairs[i]!.verifier });
+  return out;
 }
 
 /** A request as the Console page makes it: same origin, and the CSRF header unless told otherwise. */
@@ -52,11 +70,22 @@ export function sessionRequest(h: Harness, method: 'POST' | 'DELETE', path: stri
 
 export const cookiePair = (setCookie: string | null): string => setCookie!.split(';')[0]!;
 
-export async function consoleSignIn(h: Harness, email: string): Promise<ConsoleSession> {
-  const { verifier, challenge } = pkcePair();
-  const callback = await consoleCallback(h, email, challenge);
-  const r = await sessionRequest(h, 'POST', '/auth/session', { body: { code: callback.searchParams.get('code'), codeVerifier: verifier } });
+const exchangeCode = async (h: Harness, code: string, verifier: string): Promise<ConsoleSession> => {
+  const r = await sessionRequest(h, 'POST', '/auth/session', { body: { code, codeVerifier: verifier } });
   expect(r.status).toBe(200);
   const setCookie = r.headers.get('set-cookie')!;
   return { accessToken: r.json.access_token, cookie: cookiePair(setCookie), setCookie };
+};
+
+export async function consoleSignIn(h: Harness, email: string): Promise<ConsoleSession> {
+  const { verifier, challenge } = pkcePair();
+  const callback = await consoleCallback(h, email, challenge);
+  return exchangeCode(h, callback.searchParams.get('code')!, verifier);
+}
+
+/** Console sessions for several people at once. */
+export async function consoleSignIns(h: Harness, emails: readonly string[]): Promise<ConsoleSession[]> {
+  const out: ConsoleSession[] = [];
+  for (const { code, verifier } of await consoleCodes(h, emails)) out.push(await exchangeCode(h, code, verifier));
+  return out;
 }

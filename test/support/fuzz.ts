@@ -18,7 +18,8 @@ import { invoke } from '../../local/invoke.js';
 import { routes, handlerFile, type RouteDef } from '../../shared/http/routes.js';
 import { catalog } from '../../shared/catalog.js';
 import { BUILT_IN_ROLE_IDS } from '../../shared/domain/permissions.js';
-import { db, dynamodb, tableName } from '../../shared/data/client.js';
+import { db, tableName } from '../../shared/data/client.js';
+import { recordingWrites } from './writes.js';
 
 // ---- JSON text that JSON.stringify cannot write ----------------------------------
 
@@ -300,40 +301,6 @@ export function toEvent(r: FuzzRequest): APIGatewayProxyEventV2 {
 
 // ---- "changed nothing" -----------------------------------------------------------
 
-/** Counters that rejected requests are meant to move (abuse limits), never data. */
-const BOOKKEEPING = /^(RATE#|AUTHFAIL#|THROTTLE#)/;
-
-const WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'TransactWriteItemsCommand', 'BatchWriteItemCommand', 'PutCommand', 'UpdateCommand', 'DeleteCommand', 'TransactWriteCommand', 'BatchWriteCommand']);
-
-const pkOf = (key: unknown): string => {
-  const pk = (key as { PK?: unknown } | undefined)?.PK;
-  if (typeof pk === 'string') return pk;
-  return String((pk as { S?: string } | undefined)?.S ?? '?');
-};
-
-function writtenPartitions(command: string, input: Record<string, unknown>): string[] {
-  if (command.startsWith('TransactWrite')) {
-    return ((input.TransactItems ?? []) as Record<string, { Item?: unknown; Key?: unknown }>[]).flatMap((t) =>
-      Object.entries(t).filter(([op]) => op !== 'ConditionCheck').map(([, v]) => pkOf(v.Item ?? v.Key)));
-  }
-  if (command.startsWith('BatchWrite')) {
-    return Object.values((input.RequestItems ?? {}) as Record<string, { PutRequest?: { Item: unknown }; DeleteRequest?: { Key: unknown } }[]>)
-      .flat().map((r) => pkOf(r.PutRequest?.Item ?? r.DeleteRequest?.Key));
-  }
-  return [pkOf(input.Item ?? input.Key)];
-}
-
-const written: string[] = [];
-let recording = false;
-dynamodb.middlewareStack.add((next, context) => async (args) => {
-  const result = await next(args);
-  const command = context.commandName ?? '';
-  if (recording && WRITES.has(command)) {
-    written.push(...writtenPartitions(command, args.input as Record<string, unknown>).filter((pk) => !BOOKKEEPING.test(pk)));
-  }
-  return result;
-}, { step: 'initialize', name: 'fuzzWriteRecorder' });
-
 async function partitionDigest(pk: string): Promise<string> {
   const hash = createHash('sha256');
   let key: Record<string, unknown> | undefined;
@@ -407,17 +374,14 @@ export async function fuzzRoutes(world: FuzzWorld, opts: { requests: number; see
   await fc.assert(fc.asyncProperty(requestArbitrary(world, opts.only), async (r) => {
     const reachesFixture = r.pathParameters.ws === world.ws || r.route.path.includes('{token}');
     const before = reachesFixture ? (known ??= await snapshot()) : undefined;
-    written.length = 0;
-    recording = true;
-    let res: APIGatewayProxyStructuredResultV2;
-    try {
-      res = (await invoke(handlerFile(r.route.operation), toEvent(r))) as APIGatewayProxyStructuredResultV2;
-    } catch (err) {
-      // A handler that throws instead of answering is a 502 behind API Gateway.
-      res = { statusCode: 502, body: String(err) };
-    } finally {
-      recording = false;
-    }
+    const { result: res, written } = await recordingWrites(async (): Promise<APIGatewayProxyStructuredResultV2> => {
+      try {
+        return (await invoke(handlerFile(r.route.operation), toEvent(r))) as APIGatewayProxyStructuredResultV2;
+      } catch (err) {
+        // A handler that throws instead of answering is a 502 behind API Gateway.
+        return { statusCode: 502, body: String(err) };
+      }
+    });
     const status = res.statusCode ?? 200;
     report.requests += 1;
     report.byStatus[status] = (report.byStatus[status] ?? 0) + 1;
@@ -431,7 +395,7 @@ export async function fuzzRoutes(world: FuzzWorld, opts: { requests: number; see
     }
     const problem = shapeProblem(r, res);
     if (problem) note('shape', r, `${status} ${problem}`);
-    if (written.length > 0) note('wrote', r, `${status} but wrote ${[...new Set(written)].join(', ')}`);
+    if (written.length > 0) note('wrote', r, `${status} but wrote ${written.join(', ')}`);
     if (before !== undefined) {
       known = await snapshot();
       if (known !== before) note('changed', r, `${status} but the fixture workspace's items changed`);

@@ -1,7 +1,7 @@
 /** Scenario steps shared by the test files. */
 import { expect } from 'vitest';
 import { uniqueEmail, type Harness } from './harness.js';
-import { lastLinkTo } from './mail.js';
+import { lastLinksTo } from './mail.js';
 
 export interface Person {
   email: string;
@@ -12,14 +12,25 @@ export interface Person {
 
 /** Sign up (or in) through the real email-link flow: request, mail, consume. */
 export async function signIn(h: Harness, email: string, fullName = 'Test Person'): Promise<Person> {
-  const r = await h.request('POST', '/auth/email-link', { body: { email, fullName } });
-  expect(r.status).toBe(202);
+  return (await signIns(h, [email], fullName))[0]!;
+}
+
+/** Several people signed in at once: one pass of the outbox for all their links. */
+export async function signIns(h: Harness, emails: readonly string[], fullName = 'Test Person'): Promise<Person[]> {
+  for (const email of emails) {
+    const r = await h.request('POST', '/auth/email-link', { body: { email, fullName } });
+    expect(r.status).toBe(202);
+  }
   await h.drain();
-  const token = await lastLinkTo(email, 'auth/email-link');
-  const s = await h.request('POST', `/auth/email-link/${token}`);
-  expect(s.status).toBe(200);
-  const me = await h.request('GET', '/me', { token: s.json.access_token });
-  return { email, userId: me.json.user.id, token: s.json.access_token, refreshToken: s.json.refresh_token };
+  const links = await lastLinksTo(emails, 'auth/email-link');
+  const people: Person[] = [];
+  for (const [i, email] of emails.entries()) {
+    const s = await h.request('POST', `/auth/email-link/${links[i]}`);
+    expect(s.status).toBe(200);
+    const me = await h.request('GET', '/me', { token: s.json.access_token });
+    people.push({ email, userId: me.json.user.id, token: s.json.access_token, refreshToken: s.json.refresh_token });
+  }
+  return people;
 }
 
 export async function createWorkspace(h: Harness, owner: Person, name = 'Acme', seats?: number): Promise<string> {

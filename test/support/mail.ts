@@ -10,18 +10,35 @@ export interface SentEmail {
   at: number;
 }
 
-export async function emailsTo(address: string): Promise<SentEmail[]> {
+async function allEmails(): Promise<SentEmail[]> {
   const res = await fetch(`${inject('sesEndpoint')}/store`);
-  const { emails } = (await res.json()) as { emails: SentEmail[] };
-  return emails.filter((e) => e.destination.to.map((t) => t.toLowerCase()).includes(address.toLowerCase()));
+  return ((await res.json()) as { emails: SentEmail[] }).emails;
 }
 
-/** The last link of the given kind in the newest email to `address`. */
-export async function lastLinkTo(address: string, kind: 'auth/email-link' | 'invitations'): Promise<string> {
-  const mails = await emailsTo(address);
-  for (const mail of mails.reverse()) {
+const sentTo = (emails: SentEmail[], address: string) =>
+  emails.filter((e) => e.destination.to.map((t) => t.toLowerCase()).includes(address.toLowerCase()));
+
+export async function emailsTo(address: string): Promise<SentEmail[]> {
+  return sentTo(await allEmails(), address);
+}
+
+function lastLinkIn(mails: SentEmail[], address: string, kind: LinkKind): string {
+  for (const mail of [...mails].reverse()) {
     const m = new RegExp(`/${kind}/([A-Za-z0-9_-]+)`).exec(mail.body.text);
     if (m) return m[1]!;
   }
   throw new Error(`No ${kind} link in mail to ${address}`);
+}
+
+type LinkKind = 'auth/email-link' | 'invitations';
+
+/** The last link of the given kind in the newest email to `address`. */
+export async function lastLinkTo(address: string, kind: LinkKind): Promise<string> {
+  return lastLinkIn(await emailsTo(address), address, kind);
+}
+
+/** The last link to each address, read from one look at the mailbox. */
+export async function lastLinksTo(addresses: readonly string[], kind: LinkKind): Promise<string[]> {
+  const emails = await allEmails();
+  return addresses.map((a) => lastLinkIn(sentTo(emails, a), a, kind));
 }
