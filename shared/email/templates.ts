@@ -3,7 +3,7 @@
  * built from PUBLIC_URL. Templates are pure functions of their data.
  */
 import { config } from '../config.js';
-import { escapeHtml as e } from '../http/responses.js';
+import { escapeHtml as e } from '../html.js';
 
 export interface RenderedEmail {
   subject: string;
