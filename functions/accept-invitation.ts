@@ -1,6 +1,7 @@
 import { httpHandler } from '../shared/http/handler.js';
 import { AppError } from '../shared/errors.js';
-import { escapeHtml, html, ok, page, wantsHtml } from '../shared/http/responses.js';
+import { html, ok, page, wantsHtml } from '../shared/http/responses.js';
+import { escapeHtml } from '../shared/html.js';
 import { acceptInvitation } from '../shared/domain/invitations.js';
 
 /**

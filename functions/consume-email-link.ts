@@ -1,5 +1,6 @@
 import { httpHandler } from '../shared/http/handler.js';
-import { escapeHtml, html, ok, page, seeOther, wantsHtml } from '../shared/http/responses.js';
+import { html, ok, page, seeOther, wantsHtml } from '../shared/http/responses.js';
+import { escapeHtml } from '../shared/html.js';
 import { signInWithLink } from '../shared/domain/sign-in.js';
 
 /** A link with a hand-off answers 303 to the product that asked (code + state); any other, a session. */

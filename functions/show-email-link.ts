@@ -1,5 +1,6 @@
 import { httpHandler } from '../shared/http/handler.js';
-import { escapeHtml, html, page } from '../shared/http/responses.js';
+import { html, page } from '../shared/http/responses.js';
+import { escapeHtml } from '../shared/html.js';
 
 /** A page with a button: GET never consumes the link, so mail scanners that pre-fetch it do no harm. */
 export const handler = httpHandler('showEmailLink', async ({ params }) =>

@@ -31,6 +31,8 @@ export class RosterStack extends Stack {
   readonly table: Table;
   readonly api: HttpApi;
   readonly signingKey: Key;
+  /** Seals link tokens in the email outbox; only the notifier may decrypt. */
+  readonly outboxKey: Key;
   readonly deadLetterQueue: Queue;
   readonly alarms: Alarms;
   /** Every Lambda by its name: the operation for routes, the worker name for workers, `notFound`. */
@@ -48,6 +50,7 @@ export class RosterStack extends Stack {
     this.table = new RosterTable(this, 'Data').table;
     const keys = new TokenKeys(this, 'TokenKeys');
     this.signingKey = keys.signingKey;
+    this.outboxKey = keys.outboxKey;
     this.deadLetterQueue = new FailedWorkQueue(this, 'FailedWork').queue;
     const email = new Email(this, 'Email', { senderEmail: config.senderEmail });
 
@@ -63,8 +66,9 @@ export class RosterStack extends Stack {
     const api = new RosterApi(this, 'Api', { lambdas, rateLimit: config.apiRateLimit, burstLimit: config.apiBurstLimit });
     this.api = api.api;
     new StreamWorkers(this, 'StreamWorkers', { lambdas, table: this.table, deadLetterQueue: this.deadLetterQueue });
-    // The notifier alone may send email, and only as the configured sender.
+    // The notifier alone may send email, and only as the configured sender; it alone opens sealed link tokens.
     email.grantSend(lambdas.get('send-outbox-email'));
+    keys.grantOpenLinks(lambdas.get('send-outbox-email'));
     new ScheduledJobs(this, 'Schedule', { lambdas, deadLetterQueue: this.deadLetterQueue, schedules: config.schedules });
     this.alarms = new Alarms(this, 'Alarms', { functions: lambdas.functions, api: this.api, deadLetterQueue: this.deadLetterQueue, alarmEmail: config.alarmEmail });
 

@@ -62,6 +62,8 @@ export const config = {
   signingKeyId: requiredInLambda('SIGNING_KEY_ID', 'the KMS key that signs access tokens'),
   /** Secrets Manager secret holding the token-hash pepper (AWS); local mode keeps it in LOCAL_DATA_DIR. */
   pepperSecretArn: requiredInLambda('PEPPER_SECRET_ARN', 'the Secrets Manager secret that keys token hashes'),
+  /** Asymmetric KMS key (RSA, encrypt/decrypt) that seals link tokens in the outbox; local mode keeps an RSA key in LOCAL_DATA_DIR. */
+  outboxKeyId: requiredInLambda('OUTBOX_KEY_ID', 'the KMS key that seals link tokens in the email outbox'),
   /** Local mode and tests only (keys, pepper); Lambda never writes key material. */
   localDataDir: process.env.LOCAL_DATA_DIR || '.roster-local',
   accessTokenTtlSeconds: readInt('ACCESS_TOKEN_TTL_SECONDS', 900),

@@ -1,8 +1,7 @@
 import { render } from 'preact';
+import { App } from './app';
 import './styles.css';
 
-function App() {
-  return <main><h1>Roster Console</h1></main>;
-}
-
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+root.textContent = ''; // the static "Loading…" of index.html
+render(<App />, root);

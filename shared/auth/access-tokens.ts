@@ -8,7 +8,7 @@ import { config } from '../config.js';
 import { clock } from '../clock.js';
 import { UnauthenticatedError } from '../errors.js';
 import { loadSigner } from './key-material.js';
-import type { Scope } from '../domain/permissions.js';
+import type { Scope } from '../scopes.js';
 
 export const AUDIENCE = 'roster';
 export const TOKEN_TYPE = 'at+jwt';

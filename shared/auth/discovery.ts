@@ -1,6 +1,6 @@
 /** The discovery document (RFC 8414 / OpenID Connect Discovery field names). */
 import { config } from '../config.js';
-import { SCOPES } from '../domain/permissions.js';
+import { SCOPES } from '../scopes.js';
 
 export function discoveryDocument() {
   const base = config.publicUrl;

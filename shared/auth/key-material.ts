@@ -7,7 +7,7 @@
  * Local mode and tests: both are generated on first use and kept in LOCAL_DATA_DIR,
  * so tokens survive a restart of `npm start`.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes, createHash } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, importSPKI, SignJWT, type JWK, type JWTPayload, base64url } from 'jose';
@@ -31,7 +31,7 @@ interface LocalKeys {
  * denied call at cold start must not turn every later request of a warm container
  * into a 500. A rejected load is forgotten, so the next caller tries again.
  */
-function onceUnlessRejected<T>(load: () => Promise<T>): () => Promise<T> {
+export function onceUnlessRejected<T>(load: () => Promise<T>): () => Promise<T> {
   let cached: Promise<T> | undefined;
   return () => {
     if (!cached) {
@@ -43,26 +43,38 @@ function onceUnlessRejected<T>(load: () => Promise<T>): () => Promise<T> {
   };
 }
 
-const loadLocalKeys = onceUnlessRejected(async (): Promise<LocalKeys> => {
-  // shared/config.ts already refuses to start a Lambda without SIGNING_KEY_ID and PEPPER_SECRET_ARN;
-  // a per-container key in /tmp would sign tokens no other container accepts.
-  if (config.inLambda) throw new Error('Local key material is never used in Lambda: set SIGNING_KEY_ID and PEPPER_SECRET_ARN');
-  const file = join(config.localDataDir, 'keys.json');
+/**
+ * A key file in LOCAL_DATA_DIR (local mode and tests only), created on first use so keys
+ * survive a restart of `npm start`. When two processes race to create it, both use the winner's.
+ */
+export async function localKeyFile(name: string, create: () => Promise<string>): Promise<string> {
+  // shared/config.ts already refuses to start a Lambda without its KMS key ids and the pepper ARN;
+  // a per-container key in /tmp would produce tokens and ciphertexts no other container accepts.
+  if (config.inLambda) throw new Error(`Local key material (${name}) is never used in Lambda: set the KMS key ids and PEPPER_SECRET_ARN`);
+  const file = join(config.localDataDir, name);
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as LocalKeys;
+    return readFileSync(file, 'utf8');
   } catch {
-    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
-    const fresh: LocalKeys = { pepper: randomBytes(32).toString('base64url'), privateJwk: await exportJWK(privateKey) };
+    const fresh = await create();
     mkdirSync(config.localDataDir, { recursive: true });
+    // Written aside, then linked into place: a reader never sees a half-written key.
+    const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+    writeFileSync(draft, fresh, { mode: 0o600 });
     try {
-      writeFileSync(file, JSON.stringify(fresh), { flag: 'wx', mode: 0o600 });
+      linkSync(draft, file);
       return fresh;
     } catch {
-      // Another process won the race to create it; use theirs so both agree.
-      return JSON.parse(readFileSync(file, 'utf8')) as LocalKeys;
+      return readFileSync(file, 'utf8');
+    } finally {
+      unlinkSync(draft);
     }
   }
-});
+}
+
+const loadLocalKeys = onceUnlessRejected(async (): Promise<LocalKeys> => JSON.parse(await localKeyFile('keys.json', async () => {
+  const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+  return JSON.stringify({ pepper: randomBytes(32).toString('base64url'), privateJwk: await exportJWK(privateKey) } satisfies LocalKeys);
+})) as LocalKeys);
 
 export const loadPepper = onceUnlessRejected(async (): Promise<Buffer> => {
   if (config.pepperSecretArn) {

@@ -13,6 +13,7 @@
 import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, type BatchGetCommandOutput, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
 import { alive, db, declareParts, declarePartFamily, tableName, queryPage, type Page, type PartName, type TxPart } from './core.js';
 import { GSI } from './table.js';
+import { isAdminRole } from '../admin-roles.js';
 
 /** Transaction part names; `transferFrom`/`transferTo` tell the two memberships of an ownership transfer apart. */
 export const MemberPart = declareParts({ member: 'member', transferFrom: 'member:from', transferTo: 'member:to' });
@@ -47,8 +48,7 @@ function memberItem(m: Member) {
   const seat = holdsSeat(m.status) && m.role !== 'owner'
     ? { GSI2PK: seatsPartition(m.workspaceId), GSI2SK: `${m.joinedAt}#${m.userId}` }
     : {};
-  // The admin roles of seed 002 (isAdminRole in the domain); the data layer cannot import upward.
-  const admin = m.status === 'active' && (m.role === 'owner' || m.role === 'admin')
+  const admin = m.status === 'active' && isAdminRole(m.role)
     ? { GSI3PK: adminsPartition(m.workspaceId), GSI3SK: `MEMBER#${m.userId}` }
     : {};
   const ttl = m.status === 'removed' && m.purgeAt ? { ttl: Math.floor(Date.parse(m.purgeAt) / 1000) } : {};

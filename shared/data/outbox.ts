@@ -2,6 +2,7 @@
  * The email outbox. A business write puts an OUTBOX item in its own transaction;
  * the table's stream hands the INSERT to the notifier, which sends it through SES
  * and records the outcome here (and on the item it concerns, e.g. an invitation).
+ * Nothing here opens a link: a link token rides only sealed, and is dropped once sent.
  */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, declarePartFamily, tableName, type TxPart } from './core.js';
@@ -14,6 +15,11 @@ export interface OutboxMessage {
   template: string;
   to: string;
   data: Record<string, unknown>;
+  /**
+   * The link token of a sign-in or invitation email, sealed for the notifier
+   * (shared/auth/link-seal.ts); the template gets it as `data.token`. Removed once sent.
+   */
+  sealedToken?: string;
   createdAt: string;
   /** The item whose `emailStatus` mirrors this message's delivery (e.g. an invitation). */
   relatedKey?: { PK: string; SK: string };
@@ -58,7 +64,9 @@ export async function recordOutboxOutcome(
     Key: outboxKey(msg.id),
     UpdateExpression: 'SET #s = :s, attempts = if_not_exists(attempts, :zero) + :one, lastAttemptAt = :at'
       + (outcome.error ? ', lastError = :e' : '')
-      + (outcome.providerMessageId ? ', providerMessageId = :p, sentAt = :at' : ''),
+      + (outcome.providerMessageId ? ', providerMessageId = :p, sentAt = :at' : '')
+      // Sent: nothing will need the link again, so not even its ciphertext stays.
+      + (outcome.status === 'sent' ? ' REMOVE sealedToken' : ''),
     ExpressionAttributeNames: { '#s': 'status' },
     ExpressionAttributeValues: {
       ':s': outcome.status, ':at': outcome.at, ':zero': 0, ':one': 1,

@@ -4,6 +4,7 @@ import { newId } from '../ids.js';
 import { putAuditPart, type AuditEvent } from '../data/audit.js';
 import { putOutboxPart, type OutboxMessage } from '../data/outbox.js';
 import type { TxPart } from '../data/core.js';
+import { sealLinkToken } from '../auth/link-seal.js';
 import type { Actor } from './access.js';
 
 export function auditPart(
@@ -25,6 +26,18 @@ export function emailPart(
   id = newId('out'),
 ): TxPart {
   return putOutboxPart({ id, template, to, data, createdAt: clock.nowIso(), relatedKey });
+}
+
+/** An email that carries a link token: the token is sealed for the notifier, never stored in clear. */
+export async function linkEmailPart(
+  template: string,
+  to: string,
+  token: string,
+  data: Record<string, unknown>,
+  relatedKey?: OutboxMessage['relatedKey'],
+  id = newId('out'),
+): Promise<TxPart> {
+  return putOutboxPart({ id, template, to, data, sealedToken: await sealLinkToken(token), createdAt: clock.nowIso(), relatedKey });
 }
 
 export const SYSTEM_ACTOR: Actor = { type: 'system', id: 'roster' };

@@ -25,7 +25,7 @@ import { RolePart } from '../data/roles.js';
 import { requireWorkspace } from './workspaces.js';
 import { assertMayAssignRole, assertMayGiveBackRole } from './authority.js';
 import { roleAssignmentParts, roleName } from './roles.js';
-import { auditPart, emailPart, SYSTEM_ACTOR } from './events.js';
+import { auditPart, linkEmailPart, SYSTEM_ACTOR } from './events.js';
 import { viewMember, type MemberView } from './members.js';
 import { purgeOrphanedIntegrations } from './integration-assets.js';
 import { startSession, type Session } from './sessions.js';
@@ -131,9 +131,9 @@ function newInvitation(ctx: InviteContext, email: string, tokenHash: string, now
 }
 
 /** The email rides in the invitation's transaction; its outbox id lets delivery update `emailStatus`. */
-function invitationEmailPart(inv: Invitation, token: string, workspaceName: string, roleDisplayName: string): TxPart {
-  return emailPart('invitation', inv.email, {
-    token, inviterName: inv.invitedBy.fullName, workspaceName, roleName: roleDisplayName, expiresAt: inv.expiresAt,
+function invitationEmailPart(inv: Invitation, token: string, workspaceName: string, roleDisplayName: string): Promise<TxPart> {
+  return linkEmailPart('invitation', inv.email, token, {
+    inviterName: inv.invitedBy.fullName, workspaceName, roleName: roleDisplayName, expiresAt: inv.expiresAt,
   }, invitationKey(inv.workspaceId, inv.id), inv.emailMessageId);
 }
 
@@ -148,7 +148,7 @@ async function inviteOne(ctx: InviteContext, email: string, expired: Invitation 
     await transact([
       ...(expired ? replaceExpiredInvitationParts(expired, inv, now) : putInvitationParts(inv)),
       ...roleAssignmentParts(ctx.workspace.id, expired?.role, inv.role),
-      invitationEmailPart(inv, token, ctx.workspace.name, ctx.roleName),
+      await invitationEmailPart(inv, token, ctx.workspace.name, ctx.roleName),
       auditPart(ctx.workspace.id, ctx.actor, 'member.invited', { type: 'invitation', id: inv.id }, { email, role: inv.role }, now),
     ]);
     return { email, status: 'invited', invitation: viewInvitation(inv, now) };
@@ -256,7 +256,7 @@ export async function resendInvitation(workspaceId: string, access: Access, invi
     const resent: Invitation = { ...current, ...next, emailStatus: 'queued', version: current.version + 1 };
     await transact([
       ...resendInvitationParts(current, next),
-      invitationEmailPart(resent, token, workspace.name, await roleName(workspaceId, current.role)),
+      await invitationEmailPart(resent, token, workspace.name, await roleName(workspaceId, current.role)),
       auditPart(workspaceId, actor, 'invitation.resent', { type: 'invitation', id: invitationId }, { email: current.email }, now),
     ]);
     return viewInvitation(resent, now);

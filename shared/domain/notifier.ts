@@ -8,13 +8,15 @@ import { clock } from '../clock.js';
 import { getOutboxMessage, recordOutboxOutcome, type OutboxMessage } from '../data/outbox.js';
 import { render } from '../email/templates.js';
 import { sendEmail } from '../email/sender.js';
+import { openLinkToken } from '../auth/link-seal.js';
 
 export async function deliver(msg: OutboxMessage): Promise<'sent' | 'skipped'> {
   // The stream delivers at least once: a message already sent is not sent again.
   const current = await getOutboxMessage(msg.id);
   if (current?.status === 'sent') return 'skipped';
   try {
-    const providerMessageId = await sendEmail(msg.to, render(msg.template, msg.data));
+    const data = msg.sealedToken ? { ...msg.data, token: await openLinkToken(msg.sealedToken) } : msg.data;
+    const providerMessageId = await sendEmail(msg.to, render(msg.template, data));
     await recordOutboxOutcome(msg, { status: 'sent', at: clock.nowIso(), providerMessageId });
     return 'sent';
   } catch (err) {

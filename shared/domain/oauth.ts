@@ -46,68 +46,15 @@ export interface ClientCredentials {
 export const CLIENT_AUTH_WINDOW_SECONDS = 60;
 export const CLIENT_AUTH_FAILURES_PER_SOURCE = 10;
 
-const BASIC_CHALLENGE = { 'www-authenticate': 'Basic realm="roster", charset="UTF-8"' };
-
-function invalidClient(method: ClientCredentials['method'] | undefined, description: string): OAuthError {
-  // RFC 6749 §5.2: a client that tried HTTP Basic gets the challenge back.
-  return new OAuthError('invalid_client', description, 401, method === 'client_secret_basic' ? BASIC_CHALLENGE : {});
-}
+/** A failed client authentication; shared/http/oauth-client.ts adds the Basic challenge for a client that tried Basic. */
+const invalidClient = (description: string) => new OAuthError('invalid_client', description, 401);
 
 function slowDown(retryAfterSeconds: number): OAuthError {
   const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
   return new OAuthError('slow_down', `Too many failed client authentications; retry in ${seconds} s.`, 429, { 'retry-after': String(seconds) });
 }
 
-/** RFC 6749 §2.3.1: Basic credentials are form-urlencoded before base64. */
-function formDecode(s: string): string {
-  return decodeURIComponent(s.replace(/\+/g, ' '));
-}
-
 const present = (s: string | undefined): s is string => s !== undefined && s !== '';
-
-/**
- * The client's credentials, from the Authorization header (Basic) or the body.
- * Undefined when the request carries none (or only a client_id). Using both methods at once is
- * invalid_request (RFC 6749 §2.3); a malformed Basic header is invalid_client.
- */
-export function readClientCredentials(
-  authorization: string | undefined,
-  body: { client_id?: string; client_secret?: string },
-): ClientCredentials | undefined {
-  if (authorization !== undefined) {
-    const m = /^Basic +([A-Za-z0-9+/]+={0,2}) *$/i.exec(authorization);
-    if (!m) throw invalidClient('client_secret_basic', 'Use HTTP Basic client authentication (or client_id and client_secret in the body).');
-    const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    let clientId: string;
-    let clientSecret: string;
-    try {
-      clientId = formDecode(decoded.slice(0, colon));
-      clientSecret = formDecode(decoded.slice(colon + 1));
-    } catch {
-      throw invalidClient('client_secret_basic', 'The Basic credentials are not valid form-urlencoded text.');
-    }
-    if (colon < 1 || clientSecret === '') throw invalidClient('client_secret_basic', 'The Basic credentials must be client_id:client_secret.');
-    if (present(body.client_secret)) throw new OAuthError('invalid_request', 'Use one client authentication method, not both HTTP Basic and client_secret.');
-    if (present(body.client_id) && body.client_id !== clientId) throw new OAuthError('invalid_request', 'client_id in the body differs from the HTTP Basic client.');
-    return { clientId, clientSecret, method: 'client_secret_basic' };
-  }
-  if (present(body.client_secret)) {
-    if (!present(body.client_id)) throw new OAuthError('invalid_request', 'client_id is required with client_secret.');
-    return { clientId: body.client_id, clientSecret: body.client_secret, method: 'client_secret_post' };
-  }
-  // client_id alone is a public client (RFC 6749 §2.1: a host product's code and refresh grants); a grant that needs a confidential one refuses it.
-  return undefined;
-}
-
-/** RFC 6749 §3.2: request parameters must not be repeated (forms can repeat them; JSON objects cannot). */
-export function assertNoRepeatedParameters(formBody: string): void {
-  const seen = new Set<string>();
-  for (const key of new URLSearchParams(formBody).keys()) {
-    if (seen.has(key)) throw new OAuthError('invalid_request', `The parameter "${key}" is repeated.`);
-    seen.add(key);
-  }
-}
 
 async function countFailure(clientId: string, source: string, nowEpoch: number): Promise<void> {
   const wait = await hit(`client-auth:${clientId}:${source}`, CLIENT_AUTH_FAILURES_PER_SOURCE, CLIENT_AUTH_WINDOW_SECONDS, nowEpoch);
@@ -128,7 +75,7 @@ function generationOf(app: AppUser, presentedHash: string, now: string): number 
  * during its grace period carries the previous generation, so it dies with it.
  */
 export async function authenticateClient(creds: ClientCredentials, source: string): Promise<{ app: AppUser; generation: number }> {
-  const failed = () => invalidClient(creds.method, 'Client authentication failed.');
+  const failed = () => invalidClient('Client authentication failed.');
   // Not one of our ids: nothing to look up, and nothing worth a counter item.
   if (!idPattern('app').test(creds.clientId)) throw failed();
   const [app, presentedHash] = await Promise.all([getAppUser(creds.clientId, true), hashToken(creds.clientSecret)]);
@@ -171,7 +118,7 @@ function appFamilyLive(app: AppUser, subject: RefreshSubject): boolean {
 export async function grantToken(req: TokenRequest, client: ClientCredentials | undefined, source: string): Promise<Session> {
   switch (req.grant_type) {
     case 'client_credentials': {
-      if (!client) throw invalidClient(undefined, 'Client authentication is required (HTTP Basic, or client_id and client_secret).');
+      if (!client) throw invalidClient('Client authentication is required (HTTP Basic, or client_id and client_secret).');
       const { app, generation } = await authenticateClient(client, source);
       return startSession({
         type: 'app', clientId: app.clientId, workspaceId: app.workspaceId, scopes: grantedScopes(req.scope, app.scopes), generation,
@@ -187,7 +134,7 @@ export async function grantToken(req: TokenRequest, client: ClientCredentials | 
     }
     case 'authorization_code': {
       // Host products are public clients (RFC 6749 §2.1): the code is bound to their redirect URI and PKCE verifier, not to a secret.
-      if (client) throw invalidClient(client.method, 'The authorization_code grant takes no client secret: prove possession with code_verifier.');
+      if (client) throw invalidClient('The authorization_code grant takes no client secret: prove possession with code_verifier.');
       if (!present(req.code) || !present(req.redirect_uri) || !present(req.code_verifier)) {
         throw new OAuthError('invalid_request', 'code, redirect_uri and code_verifier are required.');
       }
@@ -211,7 +158,7 @@ export async function revokeToken(token: string, client: ClientCredentials | und
   const rt = await getRefreshToken(await hashToken(token));
   if (!rt) return;
   if (rt.subject.type === 'app' && !authenticated) {
-    throw invalidClient(undefined, 'This token belongs to an application user: authenticate the client.');
+    throw invalidClient('This token belongs to an application user: authenticate the client.');
   }
   if (authenticated && rt.subject.id !== authenticated.clientId) {
     throw new OAuthError('invalid_grant', 'The token was not issued to this client.');

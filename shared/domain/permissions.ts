@@ -3,6 +3,8 @@
  * permissions"). The first block is enforced by Roster; the second is the seed 003
  * matrix that Roster answers so the host product can enforce it.
  */
+import { SCOPES, type Scope } from '../scopes.js';
+
 export const ENFORCED_PERMISSIONS = [
   'workspace.transfer_ownership',
   'workspace.manage',
@@ -104,15 +106,7 @@ export const builtInRole = (roleId: string): RoleDefinition | undefined => BUILT
 
 export const isPermission = (p: string): p is Permission => (PERMISSIONS as readonly string[]).includes(p);
 
-/** `admin` and `owner` are the "admin" workspace roles of seed 002. */
-export const isAdminRole = (roleId: string) => roleId === 'owner' || roleId === 'admin';
-
-/** OAuth scopes of application users, by access type (API.md). */
-export const SCOPES = [
-  'members:read', 'members:write', 'invitations:write',
-  'integrations:read', 'integrations:write', 'integrations:share', 'apps:read',
-] as const;
-export type Scope = (typeof SCOPES)[number];
+export { SCOPES, type Scope };
 
 const OBJECT_READ: Scope[] = ['members:read', 'integrations:read', 'apps:read'];
 

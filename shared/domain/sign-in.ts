@@ -8,7 +8,7 @@ import { consumeSignInLink, putSignInLinkPart } from '../data/sign-in-links.js';
 import { createUserOrGetExisting, getUserByEmail, type User } from '../data/users.js';
 import { hit } from '../data/rate-limits.js';
 import { transact } from '../data/core.js';
-import { emailPart } from './events.js';
+import { linkEmailPart } from './events.js';
 import { startSession, type Session, type SessionStart } from './sessions.js';
 import { handOff, handoffFrom, type HandoffRequest } from './handoff.js';
 
@@ -29,7 +29,7 @@ export async function requestSignInLink(email: string, fullName: string | undefi
     putSignInLinkPart(await hashToken(token), {
       email, fullName, createdAt: now, expiresAt: addSeconds(now, config.signInLinkTtlSeconds), handoff,
     }),
-    emailPart('sign-in-link', email, { token }),
+    await linkEmailPart('sign-in-link', email, token, { lifetimeSeconds: config.signInLinkTtlSeconds }),
   ]);
 }
 

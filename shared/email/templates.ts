@@ -3,7 +3,7 @@
  * built from PUBLIC_URL. Templates are pure functions of their data.
  */
 import { config } from '../config.js';
-import { escapeHtml as e } from '../http/responses.js';
+import { escapeHtml as e } from '../html.js';
 
 export interface RenderedEmail {
   subject: string;
@@ -18,15 +18,23 @@ const button = (href: string, label: string) =>
   `<p><a href="${e(href)}" style="display:inline-block;background:#2f6fed;color:#fff;padding:10px 18px;border-radius:4px;text-decoration:none">${e(label)}</a></p><p style="font-size:12px;color:#616e7c">Or open: ${e(href)}</p>`;
 
 type Data = Record<string, unknown>;
+
+/** "15 minutes", "1 hour", "90 seconds": a configured lifetime as a reader would say it. */
+export function lifetimeText(seconds: number): string {
+  const [n, unit] = seconds % 3600 === 0 ? [seconds / 3600, 'hour'] : seconds % 60 === 0 ? [seconds / 60, 'minute'] : [seconds, 'second'];
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
 const str = (d: Data, k: string) => String(d[k] ?? '');
 
 export const templates: Record<string, (d: Data) => RenderedEmail> = {
   'sign-in-link': (d) => {
     const url = `${config.publicUrl}/auth/email-link/${str(d, 'token')}`;
+    // The lifetime the link was given when it was requested.
+    const lifetime = lifetimeText(Number(d.lifetimeSeconds ?? config.signInLinkTtlSeconds));
     return {
       subject: 'Your Roster sign-in link',
-      text: `Use this link to sign in to Roster. It works once and expires in 15 minutes.\n\n${url}\n`,
-      html: layout(`<h1 style="font-size:20px">Sign in to Roster</h1><p>This link works once and expires in 15 minutes.</p>${button(url, 'Sign in')}`),
+      text: `Use this link to sign in to Roster. It works once and expires in ${lifetime}.\n\n${url}\n`,
+      html: layout(`<h1 style="font-size:20px">Sign in to Roster</h1><p>This link works once and expires in ${lifetime}.</p>${button(url, 'Sign in')}`),
     };
   },
   invitation: (d) => {

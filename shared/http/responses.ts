@@ -1,3 +1,5 @@
+import { escapeHtml } from '../html.js';
+
 /**
  * What a handler core returns; the factory turns it into an API Gateway response.
  * `B` is the JSON body's type, checked against the route's response schema.
@@ -22,9 +24,6 @@ export const seeOther = (location: string, headers?: Record<string, string>): Ht
   ({ statusCode: 303, headers: { location, ...headers } });
 export const html = (page: string, statusCode = 200): HttpResult<never> => ({ statusCode, raw: page, contentType: 'text/html; charset=utf-8' });
 
-/** Minimal HTML escaping for text placed into our pages. */
-export const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Does the client prefer an HTML page (a browser) over JSON? */
 export function wantsHtml(headers: Record<string, string | undefined>): boolean {

@@ -117,7 +117,7 @@ describe('functions', () => {
     const required = [...source.matchAll(/\b(?:read|readInt|requiredInLambda)\('([A-Z0-9_]+)'/g)].map((m) => m[1]!)
       // Lambda sets AWS_REGION itself (and refuses it as a function variable).
       .filter((n) => n !== 'AWS_REGION');
-    expect(required).toEqual(expect.arrayContaining(['TABLE_NAME', 'PUBLIC_URL', 'SENDER_EMAIL', 'OPEN_SIGN_UP', 'SIGNING_KEY_ID', 'PEPPER_SECRET_ARN']));
+    expect(required).toEqual(expect.arrayContaining(['TABLE_NAME', 'PUBLIC_URL', 'SENDER_EMAIL', 'OPEN_SIGN_UP', 'SIGNING_KEY_ID', 'PEPPER_SECRET_ARN', 'OUTBOX_KEY_ID']));
     const keyId = stack.getLogicalId(stack.signingKey.node.defaultChild as never);
     for (const name of allFunctionNames()) {
       const env = fnProps(name).Environment.Variables as Record<string, unknown>;
@@ -137,6 +137,24 @@ describe('functions', () => {
       expect(env.DYNAMODB_ENDPOINT).toBeUndefined();
       expect(env.SES_ENDPOINT).toBeUndefined();
     }
+  });
+
+  it('link tokens in the outbox are sealed by an RSA KMS key that only the notifier may decrypt', () => {
+    const outboxKeyId = stack.getLogicalId(stack.outboxKey.node.defaultChild as never);
+    const [, key] = ofType('AWS::KMS::Key').find(([id]) => id === outboxKeyId)!;
+    expect(key.Properties).toMatchObject({ KeySpec: 'RSA_2048', KeyUsage: 'ENCRYPT_DECRYPT' });
+    expect(key.DeletionPolicy).toBe('Retain');
+    const decrypters = allFunctionNames().filter((name) => actionsOf(name).has('kms:Decrypt'));
+    expect(decrypters).toEqual(['send-outbox-email']);
+    // Every function can seal (the public key) and knows which key: all of them share one environment.
+    for (const name of allFunctionNames().filter((n) => n !== 'notFound')) {
+      expect(fnProps(name).Environment.Variables.OUTBOX_KEY_ID, name).toEqual({ 'Fn::GetAtt': [outboxKeyId, 'Arn'] });
+    }
+    // The notifier's kms:Decrypt is on that key alone.
+    const decryptStatements = ofType('AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
+      .filter((st) => [st.Action].flat().includes('kms:Decrypt'));
+    expect(decryptStatements).toHaveLength(1);
+    expect(decryptStatements[0]!.Resource).toEqual({ 'Fn::GetAtt': [outboxKeyId, 'Arn'] });
   });
 
   it('tokens are signed by an asymmetric P-256 KMS key that is kept on stack deletion', () => {

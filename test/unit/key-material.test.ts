@@ -11,11 +11,13 @@ import { startAwsStandIn, type AwsStandIn } from '../support/aws-stand-in.js';
 
 let aws: AwsStandIn;
 let keys: typeof import('../../shared/auth/key-material.js');
+let seal: typeof import('../../shared/auth/link-seal.js');
 
 beforeAll(async () => {
   aws = await startAwsStandIn();
   process.env.SIGNING_KEY_ID = 'arn:aws:kms:us-east-1:111122223333:key/stand-in';
   process.env.PEPPER_SECRET_ARN = 'arn:aws:secretsmanager:us-east-1:111122223333:secret:pepper';
+  process.env.OUTBOX_KEY_ID = 'arn:aws:kms:us-east-1:111122223333:key/outbox-stand-in';
   process.env.AWS_ENDPOINT_URL_KMS = aws.url;
   process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = aws.url;
   process.env.AWS_ACCESS_KEY_ID = 'stand-in';
@@ -24,6 +26,7 @@ beforeAll(async () => {
   process.env.AWS_MAX_ATTEMPTS = '1';
   // config.ts reads the environment at import: import after setting it.
   keys = await import('../../shared/auth/key-material.js');
+  seal = await import('../../shared/auth/link-seal.js');
 });
 afterAll(async () => { await aws.stop(); });
 
@@ -68,5 +71,28 @@ describe('key material in AWS', () => {
     expect(aws.calls.GetSecretValue).toBe(before + 1);
     await expect(fresh.loadPepper()).resolves.toEqual(Buffer.from(aws.secretString, 'utf8'));
     expect(aws.calls.GetSecretValue).toBe(before + 2);
+  });
+});
+
+describe('link tokens sealed under the KMS outbox key', () => {
+  it('seals with the public key (one GetPublicKey per container, a failed load not kept) and opens only through KMS Decrypt', async () => {
+    const token = 'x'.repeat(43);
+    aws.failNext('GetPublicKey', 1, 'AccessDeniedException');
+    const before = aws.calls.GetPublicKey ?? 0;
+    await expect(seal.sealLinkToken(token)).rejects.toThrow(/failed on purpose/);
+    const sealed = await seal.sealLinkToken(token);
+    const again = await seal.sealLinkToken(token);
+    expect(aws.calls.GetPublicKey).toBe(before + 2);
+    // RSA-OAEP is randomized: the same token never gives the same ciphertext.
+    expect(sealed).not.toBe(again);
+    expect(sealed).not.toContain(token);
+    expect(sealed).toMatch(/^rsa-oaep-256:[A-Za-z0-9_-]+$/);
+
+    // What the stand-in's KMS key decrypts, with the algorithm KMS needs for an RSA key.
+    await expect(seal.openLinkToken(sealed)).resolves.toBe(token);
+    expect(aws.decryptAlgorithms).toEqual(['RSAES_OAEP_SHA_256']);
+    // Denied (any function but the notifier): the token stays closed.
+    aws.failNext('Decrypt', 1, 'AccessDeniedException');
+    await expect(seal.openLinkToken(again)).rejects.toThrow(/failed on purpose/);
   });
 });

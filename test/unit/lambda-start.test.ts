@@ -15,6 +15,7 @@ const lambdaEnvironment = {
   TABLE_NAME: 'Roster-Table',
   SIGNING_KEY_ID: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
   PEPPER_SECRET_ARN: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:pepper-AbCdEf',
+  OUTBOX_KEY_ID: 'arn:aws:kms:us-east-1:111122223333:key/5678efgh-56ef-78gh-90ij-5678901234ef',
   AWS_LAMBDA_FUNCTION_NAME: 'Roster-GetMeFn',
   AWS_REGION: 'us-east-1',
 };
@@ -36,7 +37,7 @@ describe('a Lambda cold start', () => {
     expect(r.status).toBe(0);
   });
 
-  it.each(['SIGNING_KEY_ID', 'PEPPER_SECRET_ARN'])('fails fast, naming %s, when it is missing', (name) => {
+  it.each(['SIGNING_KEY_ID', 'PEPPER_SECRET_ARN', 'OUTBOX_KEY_ID'])('fails fast, naming %s, when it is missing', (name) => {
     const { [name as keyof typeof lambdaEnvironment]: _missing, ...rest } = lambdaEnvironment;
     const r = coldStart(rest);
     expect(r.status).not.toBe(0);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { matchesFilter, streamWorkers } from '../../shared/workers.js';
-import { render, templates } from '../../shared/email/templates.js';
+import { lifetimeText, render, templates } from '../../shared/email/templates.js';
 import { headerText } from '../../shared/email/sender.js';
 import { ConflictError, OAuthError, RateLimitedError } from '../../shared/errors.js';
 
@@ -46,6 +46,8 @@ describe('email templates', () => {
 
   it('links are built from PUBLIC_URL', () => {
     expect(render('sign-in-link', { token: 'abc' }).text).toContain('http://127.0.0.1:3000/auth/email-link/abc');
+    expect(render('sign-in-link', { token: 'abc', lifetimeSeconds: 3600 }).text).toContain('expires in 1 hour.');
+    expect([lifetimeText(900), lifetimeText(7200), lifetimeText(90), lifetimeText(60)]).toEqual(['15 minutes', '2 hours', '90 seconds', '1 minute']);
     expect(render('invitation', { token: 'xyz' }).html).toContain('http://127.0.0.1:3000/invitations/xyz');
   });
 });
