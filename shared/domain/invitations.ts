@@ -320,9 +320,8 @@ export interface Acceptance {
   session: Session;
 }
 
-/** Contended transactions (ten people taking the last seat) are retried after a short random pause. */
-const ACCEPT_ATTEMPTS = 12;
-const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 20 * (attempt + 1)));
+/** The most contended path (ten people taking the last seat): more attempts than retryOnConflict's default. */
+const ACCEPT_ATTEMPTS = 13;
 
 /**
  * Accept: in ONE transaction the link is consumed, the invitation deleted, the user
@@ -331,7 +330,7 @@ const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random(
  * leaves the invitation pending, and the seat count stays exact.
  */
 export async function acceptInvitation(token: string, fullName: string | undefined): Promise<Acceptance> {
-  for (let attempt = 0; ; attempt++) {
+  return retryOnConflict(async () => {
     const inv = await liveInvitation(token);
     const nowIso = clock.nowIso();
     const [workspace, existingUser] = await Promise.all([requireWorkspace(inv.workspaceId), getUserByEmail(inv.email)]);
@@ -381,8 +380,7 @@ export async function acceptInvitation(token: string, fullName: string | undefin
       if (err.has(WorkspacePart.seat)) throw new ConflictError('no_seat_available', 'The workspace has no free seat; ask an administrator to add one.');
       // The invitation expired or was resent, the email got a user or a membership, or the
       // workspace item was contended: read everything again and decide on fresh state.
-      if (attempt >= ACCEPT_ATTEMPTS) throw err;
-      await pause(attempt);
+      throw err;
     }
-  }
+  }, { attempts: ACCEPT_ATTEMPTS });
 }

@@ -4,7 +4,7 @@ import { NotFoundError } from '../errors.js';
 import { getUser, updateUserName } from '../data/users.js';
 import { getMember, listMembershipsOfUser, replaceMemberPart } from '../data/members.js';
 import { getWorkspacesByIds } from '../data/workspaces.js';
-import { transact, TransactionConflict } from '../data/core.js';
+import { retryOnConflict, transact } from '../data/core.js';
 
 export async function getMe(userId: string) {
   const user = await getUser(userId);
@@ -25,17 +25,11 @@ export async function renameMe(userId: string, fullName: string) {
   const user = await updateUserName(userId, fullName, now);
   if (!user) throw new NotFoundError('User not found.');
   for (const listed of await listMembershipsOfUser(userId, clock.nowEpochSeconds())) {
-    let m: typeof listed | undefined = listed;
-    for (let attempt = 0; m && m.fullName !== fullName; attempt++) {
-      try {
-        await transact([replaceMemberPart({ ...m, fullName, updatedAt: now })]);
-        break;
-      } catch (err) {
-        // A concurrent change to the membership: re-read it and apply the name again.
-        if (!(err instanceof TransactionConflict) || attempt >= 5) throw err;
-        m = await getMember(m.workspaceId, userId, clock.nowEpochSeconds());
-      }
-    }
+    // A concurrent change to the membership wins the race: re-read it and apply the name again.
+    await retryOnConflict(async (attempt) => {
+      const m = attempt === 1 ? listed : await getMember(listed.workspaceId, userId, clock.nowEpochSeconds());
+      if (m && m.fullName !== fullName) await transact([replaceMemberPart({ ...m, fullName, updatedAt: now })]);
+    });
   }
   return getMe(userId);
 }
