@@ -78,5 +78,3 @@ export const config = {
   /** Validate every JSON answer against its route's response schema (the test suite turns it on). */
   checkResponses: process.env.ROSTER_CHECK_RESPONSES === 'true',
 } as const;
-
-export type Config = typeof config;

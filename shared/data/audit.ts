@@ -1,5 +1,6 @@
 /** Audit events: written in the same transaction as the change they describe; kept 365 days. */
 import { declarePartFamily, tableName, queryPage, type Page, type TxPart } from './core.js';
+import { toEpochSeconds } from '../clock.js';
 
 const auditPart = declarePartFamily('audit');
 
@@ -27,7 +28,7 @@ export function putAuditPart(workspaceId: string, event: AuditEvent): TxPart {
           type: 'audit',
           workspaceId,
           ...event,
-          ttl: Math.floor(Date.parse(event.at) / 1000) + RETENTION_SECONDS,
+          ttl: toEpochSeconds(event.at) + RETENTION_SECONDS,
         },
       },
     },

@@ -6,6 +6,7 @@
  */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, isConditionFailure, tableName } from './core.js';
+import { toEpochSeconds } from '../clock.js';
 
 export interface AuthorizationCode {
   userId: string;
@@ -23,7 +24,7 @@ export const authorizationCodeKey = (codeHash: string) => ({ PK: `AUTHCODE#${cod
 export async function putAuthorizationCode(codeHash: string, code: AuthorizationCode): Promise<void> {
   await db.send(new PutCommand({
     TableName: tableName(),
-    Item: { ...authorizationCodeKey(codeHash), type: 'authorizationCode', ...code, ttl: Math.floor(Date.parse(code.expiresAt) / 1000) },
+    Item: { ...authorizationCodeKey(codeHash), type: 'authorizationCode', ...code, ttl: toEpochSeconds(code.expiresAt) },
     ConditionExpression: 'attribute_not_exists(PK)',
   }));
 }

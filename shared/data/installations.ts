@@ -178,28 +178,3 @@ export async function getAssignment(workspaceId: string, appId: string, userId: 
   const out = await db.send(new GetCommand({ TableName: tableName(), Key: assignmentKey(workspaceId, appId, userId), ConsistentRead: true }));
   return out.Item ? strip<AppAssignment>(out.Item) : undefined;
 }
-
-export const exampleInstallation = (over: Partial<Installation> = {}): Installation => ({
-  workspaceId: 'ws_01JEXAMPLE0000000000000000',
-  appId: 'mailbridge',
-  installId: '6f1c2b9e-8d0a-4c1f-9a57-2f3f1d0c9b11',
-  audience: 'me',
-  installedBy: 'usr_01JEXAMPLE0000000000000000',
-  installedAt: '2026-11-22T10:00:00.000Z',
-  updatedAt: '2026-11-22T10:00:00.000Z',
-  version: 0,
-  ...over,
-});
-
-export const exampleAssignment = (over: Partial<AppAssignment> = {}): AppAssignment => ({
-  workspaceId: 'ws_01JEXAMPLE0000000000000000',
-  appId: 'mailbridge',
-  userId: 'usr_01JEXAMPLE0000000000000000',
-  installId: '6f1c2b9e-8d0a-4c1f-9a57-2f3f1d0c9b11',
-  status: 'authorized',
-  addedAt: '2026-11-22T10:00:00.000Z',
-  authorizedAt: '2026-11-22T10:00:00.000Z',
-  memberJoinedAt: '2026-11-22T10:00:00.000Z',
-  version: 0,
-  ...over,
-});

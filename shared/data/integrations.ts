@@ -230,12 +230,3 @@ export const exampleIntegration = (over: Partial<Integration> = {}): Integration
   version: 0,
   ...over,
 });
-
-export const exampleGrant = (over: Partial<IntegrationGrant> = {}): IntegrationGrant => ({
-  workspaceId: 'ws_01JEXAMPLE0000000000000000',
-  userId: 'usr_01JEXAMPLE0000000000000000',
-  integrationId: 'int_01JEXAMPLE0000000000000000',
-  as: 'owner',
-  dormant: false,
-  ...over,
-});

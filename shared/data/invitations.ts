@@ -192,20 +192,3 @@ export function consumeInvitationParts(inv: Invitation, nowIso: string): TxPart[
     del(InvitationPart.email, invitationEmailKey(inv.workspaceId, inv.email), 'invitationId = :id', { ':id': inv.id }),
   ];
 }
-
-export const exampleInvitation = (over: Partial<Invitation> = {}): Invitation => ({
-  id: 'inv_01JEXAMPLE0000000000000000',
-  workspaceId: 'ws_01JEXAMPLE0000000000000000',
-  email: 'grace@example.com',
-  role: 'contributor',
-  invitedBy: { type: 'user', userId: 'usr_01JEXAMPLE0000000000000000', fullName: 'Ada Lovelace' },
-  createdAt: '2026-11-22T10:00:00.000Z',
-  expiresAt: '2026-11-29T10:00:00.000Z',
-  expiresInDays: 7,
-  lastSentAt: '2026-11-22T10:00:00.000Z',
-  emailStatus: 'queued',
-  emailMessageId: 'out_01JEXAMPLE0000000000000000',
-  tokenHash: 'hash',
-  version: 0,
-  ...over,
-});

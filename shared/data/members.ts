@@ -15,6 +15,7 @@ import { batchGet, batchWrite } from './batch.js';
 import { alive, db, declareParts, declarePartFamily, tableName, queryPage, type Page, type PartName, type TxPart } from './core.js';
 import { GSI } from './table.js';
 import { isAdminRole } from '../admin-roles.js';
+import { toEpochSeconds } from '../clock.js';
 
 /** Transaction part names; `transferFrom`/`transferTo` tell the two memberships of an ownership transfer apart. */
 export const MemberPart = declareParts({ member: 'member', transferFrom: 'member:from', transferTo: 'member:to' });
@@ -52,7 +53,7 @@ function memberItem(m: Member) {
   const admin = m.status === 'active' && isAdminRole(m.role)
     ? { GSI3PK: adminsPartition(m.workspaceId), GSI3SK: `MEMBER#${m.userId}` }
     : {};
-  const ttl = m.status === 'removed' && m.purgeAt ? { ttl: Math.floor(Date.parse(m.purgeAt) / 1000) } : {};
+  const ttl = m.status === 'removed' && m.purgeAt ? { ttl: toEpochSeconds(m.purgeAt) } : {};
   return {
     ...memberKey(m.workspaceId, m.userId),
     type: 'member',

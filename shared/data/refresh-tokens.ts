@@ -8,6 +8,7 @@ import { batchWrite } from './batch.js';
 import { alive, db, declareParts, tableName, transact, type TxPart } from './core.js';
 import { isConditionFailure } from './conditions.js';
 import { GSI } from './table.js';
+import { toEpochSeconds } from '../clock.js';
 
 /** `old`: the token being rotated (fails on reuse); `family`: fails when the family is revoked. */
 export const RefreshTokenPart = declareParts({ token: 'refreshToken', old: 'refreshToken:old', family: 'family' });
@@ -52,7 +53,6 @@ export const refreshTokenKey = (hash: string) => ({ PK: `RT#${hash}`, SK: 'RT' }
 export const refreshFamilyKey = (familyId: string) => ({ PK: `RTF#${familyId}`, SK: 'RTF' });
 const subjectPartition = (subjectId: string) => `SUBJECT#${subjectId}`;
 
-const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
 function putTokenPart(hash: string, t: RefreshToken): TxPart {
   return {
@@ -60,7 +60,7 @@ function putTokenPart(hash: string, t: RefreshToken): TxPart {
     item: {
       Put: {
         TableName: tableName(),
-        Item: { ...refreshTokenKey(hash), type: 'refreshToken', ...t, ttl: epoch(t.expiresAt) },
+        Item: { ...refreshTokenKey(hash), type: 'refreshToken', ...t, ttl: toEpochSeconds(t.expiresAt) },
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     },
@@ -82,11 +82,11 @@ export async function createFamily(hash: string, t: RefreshToken, familyExpiresA
           ...refreshFamilyKey(t.familyId), type: 'refreshFamily', familyId: t.familyId, subject: t.subject,
           revoked: false, createdAt: t.createdAt, lastUsedAt: t.createdAt,
           ...(meta.userAgent ? { userAgent: meta.userAgent } : {}),
-          GSI1PK: subjectPartition(t.subject.id), GSI1SK: `RTF#${t.familyId}`, ttl: epoch(familyExpiresAt),
+          GSI1PK: subjectPartition(t.subject.id), GSI1SK: `RTF#${t.familyId}`, ttl: toEpochSeconds(familyExpiresAt),
         },
       },
     },
-    { PutRequest: { Item: { ...refreshTokenKey(hash), type: 'refreshToken', ...t, ttl: epoch(t.expiresAt) } } },
+    { PutRequest: { Item: { ...refreshTokenKey(hash), type: 'refreshToken', ...t, ttl: toEpochSeconds(t.expiresAt) } } },
   ]);
 }
 

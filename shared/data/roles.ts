@@ -190,15 +190,3 @@ export function customRoleExistsPart(workspaceId: string, roleId: string): TxPar
     item: { ConditionCheck: { TableName: tableName(), Key: roleKey(workspaceId, roleId), ConditionExpression: 'attribute_exists(PK)' } },
   };
 }
-
-export const exampleCustomRole = (over: Partial<CustomRole> = {}): CustomRole => ({
-  id: 'role_01JEXAMPLE0000000000000000',
-  workspaceId: 'ws_01JEXAMPLE0000000000000000',
-  name: 'Auditor',
-  permissions: ['members.read', 'audit.read'],
-  createdAt: '2026-11-22T10:00:00.000Z',
-  updatedAt: '2026-11-22T10:00:00.000Z',
-  assignments: 0,
-  version: 0,
-  ...over,
-});

@@ -2,6 +2,7 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { db, declareParts, tableName, type TxPart } from './core.js';
 import { isConditionFailure } from './conditions.js';
+import { toEpochSeconds } from '../clock.js';
 
 export const SignInLinkPart = declareParts({ link: 'signInLink' });
 
@@ -28,7 +29,7 @@ export function putSignInLinkPart(tokenHash: string, link: SignInLink): TxPart {
     item: {
       Put: {
         TableName: tableName(),
-        Item: { ...signInLinkKey(tokenHash), type: 'signInLink', ...link, ttl: Math.floor(Date.parse(link.expiresAt) / 1000) },
+        Item: { ...signInLinkKey(tokenHash), type: 'signInLink', ...link, ttl: toEpochSeconds(link.expiresAt) },
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     },

@@ -16,8 +16,6 @@ export const GSI = {
   GSI3: { name: 'GSI3', pk: 'GSI3PK', sk: 'GSI3SK' },
 } as const;
 
-export type GsiName = keyof typeof GSI;
-
 export interface TableDescription {
   partitionKey: string;
   sortKey: string;

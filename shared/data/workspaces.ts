@@ -85,34 +85,12 @@ export function replaceWorkspacePart(w: Workspace): TxPart {
  * an entry may outlive the excess (a seat freed since) and reconciliation clears it.
  */
 export function takeSeatPart(workspaceId: string, now: string): TxPart {
-  return {
-    name: WorkspacePart.seat,
-    item: {
-      Update: {
-        TableName: tableName(),
-        Key: workspaceKey(workspaceId),
-        UpdateExpression: 'SET seatsUsed = seatsUsed + :one, version = version + :one, updatedAt = :now',
-        ConditionExpression: 'attribute_exists(PK) AND seatsUsed < seatLimit',
-        ExpressionAttributeValues: { ':one': 1, ':now': now },
-      },
-    },
-  };
+  return seatCountPart(workspaceId, now, '+', 'seatsUsed < seatLimit');
 }
 
 /** Free one seat. Never below zero. */
 export function releaseSeatPart(workspaceId: string, now: string): TxPart {
-  return {
-    name: WorkspacePart.seat,
-    item: {
-      Update: {
-        TableName: tableName(),
-        Key: workspaceKey(workspaceId),
-        UpdateExpression: 'SET seatsUsed = seatsUsed - :one, version = version + :one, updatedAt = :now',
-        ConditionExpression: 'attribute_exists(PK) AND seatsUsed > :zero',
-        ExpressionAttributeValues: { ':one': 1, ':zero': 0, ':now': now },
-      },
-    },
-  };
+  return seatCountPart(workspaceId, now, '-', 'seatsUsed > :zero', { ':zero': 0 });
 }
 
 /**
@@ -120,15 +98,20 @@ export function releaseSeatPart(workspaceId: string, now: string): TxPart {
  * reconciliation runs overlap, together they free exactly the excess.
  */
 export function releaseExcessSeatPart(workspaceId: string, now: string): TxPart {
+  return seatCountPart(workspaceId, now, '-', 'seatsUsed > seatLimit');
+}
+
+/** One seat taken (+) or freed (-) while `condition` holds; part `seat` names its failure. */
+function seatCountPart(workspaceId: string, now: string, sign: '+' | '-', condition: string, values: Record<string, unknown> = {}): TxPart {
   return {
     name: WorkspacePart.seat,
     item: {
       Update: {
         TableName: tableName(),
         Key: workspaceKey(workspaceId),
-        UpdateExpression: 'SET seatsUsed = seatsUsed - :one, version = version + :one, updatedAt = :now',
-        ConditionExpression: 'attribute_exists(PK) AND seatsUsed > seatLimit',
-        ExpressionAttributeValues: { ':one': 1, ':now': now },
+        UpdateExpression: `SET seatsUsed = seatsUsed ${sign} :one, version = version + :one, updatedAt = :now`,
+        ConditionExpression: `attribute_exists(PK) AND ${condition}`,
+        ExpressionAttributeValues: { ':one': 1, ':now': now, ...values },
       },
     },
   };
@@ -172,19 +155,6 @@ export async function overLimitWorkspaceIds(startKey?: Item): Promise<{ ids: str
   }));
   return { ids: (out.Items ?? []).map((i) => i.id as string), next: out.LastEvaluatedKey };
 }
-
-export const exampleWorkspace = (over: Partial<Workspace> = {}): Workspace => ({
-  id: 'ws_01JEXAMPLE0000000000000000',
-  name: 'Acme',
-  defaultRole: 'contributor',
-  seatLimit: 10,
-  seatsUsed: 1,
-  ownerId: 'usr_01JEXAMPLE0000000000000000',
-  createdAt: '2026-11-22T10:00:00.000Z',
-  updatedAt: '2026-11-22T10:00:00.000Z',
-  version: 0,
-  ...over,
-});
 
 export async function getWorkspacesByIds(ids: string[]): Promise<Workspace[]> {
   return (await batchGet(ids.map(workspaceKey))).map(toWorkspace);

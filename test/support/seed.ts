@@ -5,8 +5,8 @@
 import { clock } from '../../shared/clock.js';
 import { newId } from '../../shared/ids.js';
 import { transact } from '../../shared/data/core.js';
-import { putUserParts } from '../../shared/data/users.js';
-import { putMemberPart, holdsSeat, type Member, type MemberStatus } from '../../shared/data/members.js';
+import { exampleUser, putUserParts } from '../../shared/data/users.js';
+import { exampleMember, putMemberPart, holdsSeat, type MemberStatus } from '../../shared/data/members.js';
 import { takeSeatPart } from '../../shared/data/workspaces.js';
 import { uniqueEmail } from './harness.js';
 
@@ -30,14 +30,14 @@ export async function seedMember(
   const fullName = opts.fullName ?? `Member ${email.split('@')[0]}`;
   const userId = opts.userId ?? newId('usr');
   const status = opts.status ?? 'active';
-  const member: Member = {
+  const member = exampleMember({
     workspaceId, userId, email, fullName, role: opts.role ?? 'contributor', status,
-    joinedAt: opts.joinedAt ?? now, updatedAt: now, version: 0,
+    joinedAt: opts.joinedAt ?? now, updatedAt: now,
     ...(status === 'deactivated' ? { deactivatedAt: now } : {}),
     ...(status === 'suspended' ? { suspendedAt: now } : {}),
-  };
+  });
   await transact([
-    ...(opts.userId ? [] : putUserParts({ id: userId, email, fullName, createdAt: now, updatedAt: now })),
+    ...(opts.userId ? [] : putUserParts(exampleUser({ id: userId, email, fullName, createdAt: now, updatedAt: now }))),
     putMemberPart(member),
     ...(holdsSeat(status) ? [takeSeatPart(workspaceId, now)] : []),
   ]);
