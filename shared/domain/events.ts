@@ -5,6 +5,7 @@ import { putAuditPart, type AuditEvent } from '../data/audit.js';
 import { putOutboxPart, type OutboxMessage } from '../data/outbox.js';
 import type { TxPart } from '../data/core.js';
 import { sealLinkToken } from '../auth/link-seal.js';
+import type { LinkTemplateName, TemplateData, TemplateName } from '../email/templates.js';
 import type { Actor } from './access.js';
 
 export function auditPart(
@@ -18,10 +19,11 @@ export function auditPart(
   return putAuditPart(workspaceId, { id: newId('evt'), at, actor, action, target, details });
 }
 
-export function emailPart(
-  template: string,
+/** An email without a link token; its data is the template's (TemplateData). */
+export function emailPart<K extends Exclude<TemplateName, LinkTemplateName>>(
+  template: K,
   to: string,
-  data: Record<string, unknown>,
+  data: TemplateData[K],
   relatedKey?: OutboxMessage['relatedKey'],
   id = newId('out'),
 ): TxPart {
@@ -29,11 +31,11 @@ export function emailPart(
 }
 
 /** An email that carries a link token: the token is sealed for the notifier, never stored in clear. */
-export async function linkEmailPart(
-  template: string,
+export async function linkEmailPart<K extends LinkTemplateName>(
+  template: K,
   to: string,
   token: string,
-  data: Record<string, unknown>,
+  data: Omit<TemplateData[K], 'token'>,
   relatedKey?: OutboxMessage['relatedKey'],
   id = newId('out'),
 ): Promise<TxPart> {

@@ -95,7 +95,7 @@ async function deactivateExcess(workspaceId: string, actor: Actor, run: Run): Pr
           auditPart(workspaceId, actor, 'member.deactivated', { type: 'member', id: member.userId }, {
             reason: 'seat_limit', seatLimit: ws.seatLimit, previousStatus: member.status, joinedAt: member.joinedAt,
           }, now),
-          emailPart('member-deactivated', member.email, { workspaceId, workspaceName: ws.name }),
+          emailPart('member-deactivated', member.email, { workspaceName: ws.name }),
         ]);
         run.deactivated.push({ userId: member.userId, fullName: member.fullName });
         progressed = true;

@@ -6,7 +6,7 @@
  */
 import { clock } from '../clock.js';
 import { getOutboxMessage, recordOutboxOutcome, type OutboxMessage } from '../data/outbox.js';
-import { render } from '../email/templates.js';
+import { renderStored } from '../email/templates.js';
 import { sendEmail } from '../email/sender.js';
 import { openLinkToken } from '../auth/link-seal.js';
 
@@ -16,7 +16,7 @@ export async function deliver(msg: OutboxMessage): Promise<'sent' | 'skipped'> {
   if (current?.status === 'sent') return 'skipped';
   try {
     const data = msg.sealedToken ? { ...msg.data, token: await openLinkToken(msg.sealedToken) } : msg.data;
-    const providerMessageId = await sendEmail(msg.to, render(msg.template, data));
+    const providerMessageId = await sendEmail(msg.to, renderStored(msg.template, data));
     await recordOutboxOutcome(msg, { status: 'sent', at: clock.nowIso(), providerMessageId });
     return 'sent';
   } catch (err) {

@@ -17,16 +17,36 @@ const layout = (inner: string) => `<!doctype html><html><body style="font-family
 const button = (href: string, label: string) =>
   `<p><a href="${e(href)}" style="display:inline-block;background:#2f6fed;color:#fff;padding:10px 18px;border-radius:4px;text-decoration:none">${e(label)}</a></p><p style="font-size:12px;color:#616e7c">Or open: ${e(href)}</p>`;
 
-type Data = Record<string, unknown>;
+/**
+ * What each template renders, so `emailPart('app-added', to, data)` does not compile
+ * with a field missing or misspelt. A link template's `token` is not queued with the
+ * rest: the outbox keeps it sealed and the notifier opens it (events.ts, notifier.ts).
+ */
+export interface TemplateData {
+  'sign-in-link': { token: string; lifetimeSeconds: number };
+  invitation: { token: string; inviterName: string; workspaceName: string; roleName: string; expiresAt: string };
+  'member-deactivated': { workspaceName: string };
+  'admin-members-deactivated': { workspaceId: string; workspaceName: string; seatLimit: number; members: string[]; total: number };
+  'integration-shared': { workspaceId: string; integrationId: string; integrationName: string; workspaceName: string; sharedByName: string; as: string };
+  'app-added': { workspaceId: string; appId: string; appName: string; workspaceName: string; adminName: string };
+}
+export type TemplateName = keyof TemplateData;
+/** Templates whose link carries a token (sealed in the outbox until sent). */
+export type LinkTemplateName = 'sign-in-link' | 'invitation';
 
 /** "15 minutes", "1 hour", "90 seconds": a configured lifetime as a reader would say it. */
 export function lifetimeText(seconds: number): string {
   const [n, unit] = seconds % 3600 === 0 ? [seconds / 3600, 'hour'] : seconds % 60 === 0 ? [seconds / 60, 'minute'] : [seconds, 'second'];
   return `${n} ${unit}${n === 1 ? '' : 's'}`;
 }
-const str = (d: Data, k: string) => String(d[k] ?? '');
+/** A field as text; a missing one (a message queued before its template changed) fails the send instead of rendering empty. */
+const str = <T extends object>(d: T, k: keyof T & string): string => {
+  const v = (d as Record<string, unknown>)[k];
+  if (v === undefined || v === null) throw new Error(`Email data is missing "${k}"`);
+  return String(v);
+};
 
-export const templates: Record<string, (d: Data) => RenderedEmail> = {
+export const templates: { [K in TemplateName]: (d: TemplateData[K]) => RenderedEmail } = {
   'sign-in-link': (d) => {
     const url = `${config.publicUrl}/auth/email-link/${str(d, 'token')}`;
     // The lifetime the link was given when it was requested.
@@ -80,8 +100,14 @@ export const templates: Record<string, (d: Data) => RenderedEmail> = {
   },
 };
 
-export function render(template: string, data: Data): RenderedEmail {
-  const t = templates[template];
-  if (!t) throw new Error(`Unknown email template ${template}`);
-  return t(data);
+export function render<K extends TemplateName>(template: K, data: TemplateData[K]): RenderedEmail {
+  return (templates[template] as (d: TemplateData[K]) => RenderedEmail)(data);
+}
+
+const isTemplateName = (name: string): name is TemplateName => Object.hasOwn(templates, name);
+
+/** A queued message, read back from the table untyped: an unknown template or a missing field throws. */
+export function renderStored(template: string, data: Record<string, unknown>): RenderedEmail {
+  if (!isTemplateName(template)) throw new Error(`Unknown email template ${template}`);
+  return render(template, data as never);
 }

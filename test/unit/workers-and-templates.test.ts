@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { matchesFilter, streamWorkers } from '../../shared/workers.js';
-import { lifetimeText, render, templates } from '../../shared/email/templates.js';
 import { headerText } from '../../shared/email/sender.js';
 import { ConflictError, OAuthError, RateLimitedError } from '../../shared/errors.js';
 
@@ -25,30 +24,6 @@ describe('stream filters (evaluated locally exactly as Lambda would)', () => {
     const { userIdentity: _u, ...ownDelete } = memberTtlRemove;
     expect(matchesFilter(worker('purge-removed-member').filter, ownDelete)).toBe(false);
     expect(matchesFilter(worker('purge-removed-member').filter, { ...memberTtlRemove, dynamodb: { OldImage: { type: { S: 'outbox' } } } })).toBe(false);
-  });
-});
-
-describe('email templates', () => {
-  it('every template has a subject, a text part and an HTML part, and escapes HTML', () => {
-    for (const name of Object.keys(templates)) {
-      const mail = render(name, {
-        token: 'tok', inviterName: '<b>Eve</b>', workspaceName: 'Acme & Co', roleName: 'Admin', expiresAt: '2026-12-01',
-        members: ['A <x>'], seatLimit: 3, workspaceId: 'ws_1', sharedByName: 'Eve', integrationName: 'CRM', as: 'user',
-        integrationId: 'int_1', adminName: 'Eve', appName: 'Mailer', appId: 'app-1',
-      });
-      expect(mail.subject.length).toBeGreaterThan(0);
-      expect(mail.text.length).toBeGreaterThan(0);
-      expect(mail.html).toContain('<html>');
-      expect(mail.html).not.toContain('<b>Eve</b>');
-      expect(mail.html).not.toContain('A <x>');
-    }
-  });
-
-  it('links are built from PUBLIC_URL', () => {
-    expect(render('sign-in-link', { token: 'abc' }).text).toContain('http://127.0.0.1:3000/auth/email-link/abc');
-    expect(render('sign-in-link', { token: 'abc', lifetimeSeconds: 3600 }).text).toContain('expires in 1 hour.');
-    expect([lifetimeText(900), lifetimeText(7200), lifetimeText(90), lifetimeText(60)]).toEqual(['15 minutes', '2 hours', '90 seconds', '1 minute']);
-    expect(render('invitation', { token: 'xyz' }).html).toContain('http://127.0.0.1:3000/invitations/xyz');
   });
 });
 
