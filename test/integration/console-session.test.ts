@@ -40,8 +40,17 @@ describe('POST /auth/session', () => {
     const wrong = await sessionRequest(h, 'POST', '/auth/session', { body: { code, codeVerifier: pkcePair().verifier } });
     expect({ status: wrong.status, code: wrong.json.error.code }).toEqual({ status: 400, code: 'invalid_grant' });
     expect(wrong.headers.get('set-cookie')).toBeNull();
+    // The wrong verifier spent the code: the right one is now too late.
     const second = await sessionRequest(h, 'POST', '/auth/session', { body: { code, codeVerifier: verifier } });
     expect(second.status).toBe(400);
+
+    // Reuse: a code that worked once (so it was valid) is refused the second time.
+    const pair = pkcePair();
+    const good = (await consoleCallback(h, uniqueEmail('reuse'), pair.challenge)).searchParams.get('code');
+    expect((await sessionRequest(h, 'POST', '/auth/session', { body: { code: good, codeVerifier: pair.verifier } })).status).toBe(200);
+    const reused = await sessionRequest(h, 'POST', '/auth/session', { body: { code: good, codeVerifier: pair.verifier } });
+    expect({ status: reused.status, code: reused.json.error.code }).toEqual({ status: 400, code: 'invalid_grant' });
+    expect(reused.headers.get('set-cookie')).toBeNull();
   });
 
   it('refuses another origin, a cross-site fetch and a form post; the same request from our origin works', async () => {
@@ -95,10 +104,14 @@ describe('POST /auth/session/refresh', () => {
 describe('DELETE /auth/session', () => {
   it('revokes the session and clears the cookie', async () => {
     const s = await consoleSignIn(h, uniqueEmail('bye'));
-    const out = await sessionRequest(h, 'DELETE', '/auth/session', { cookie: s.cookie });
+    // The session is live before it is revoked: its cookie refreshes (and rotates).
+    const live = await refresh(s.cookie);
+    expect(live.status).toBe(200);
+    const cookie = cookiePair(live.headers.get('set-cookie'));
+    const out = await sessionRequest(h, 'DELETE', '/auth/session', { cookie });
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toMatch(/^roster_session=; .*Max-Age=0/);
-    expect((await refresh(s.cookie)).status).toBe(401);
+    expect((await refresh(cookie)).status).toBe(401);
     expect((await sessionRequest(h, 'DELETE', '/auth/session', { cookie: s.cookie, csrf: false })).status).toBe(403);
   });
 });

@@ -96,6 +96,9 @@ describe('the hand-off', () => {
 
 describe('refusals', () => {
   it('a wrong verifier is invalid_grant, and spends the code', async () => {
+    // Control: a code issued the same way buys a session with the right verifier.
+    const control = await host.newAttempt();
+    expect((await exchange(await codeFor(uniqueEmail('verifier-ok'), control), control)).access_token).toEqual(expect.any(String));
     const attempt = await host.newAttempt();
     const callback = await codeFor(uniqueEmail('verifier'), attempt);
     const other = await host.newAttempt();
@@ -105,11 +108,16 @@ describe('refusals', () => {
   });
 
   it('a redirect_uri other than the one the code was issued for is invalid_grant', async () => {
-    const attempt = await host.newAttempt();
-    const callback = await codeFor(uniqueEmail('redirect'), attempt);
-    const r = await h.request('POST', '/oauth/token', {
-      body: { grant_type: 'authorization_code', code: callback.searchParams.get('code'), redirect_uri: 'https://app.example.com/auth/callback', code_verifier: attempt.verifier },
-    });
+    const grant = async (redirectUri: string) => {
+      const attempt = await host.newAttempt();
+      const callback = await codeFor(uniqueEmail('redirect'), attempt);
+      return h.request('POST', '/oauth/token', {
+        body: { grant_type: 'authorization_code', code: callback.searchParams.get('code'), redirect_uri: redirectUri, code_verifier: attempt.verifier },
+      });
+    };
+    // Control: the same request with the redirect URI the code was issued for buys a session.
+    expect((await grant(host.redirectUri)).status).toBe(200);
+    const r = await grant('https://app.example.com/auth/callback');
     expect({ status: r.status, error: r.json.error }).toEqual({ status: 400, error: 'invalid_grant' });
   });
 
