@@ -28,7 +28,7 @@ import { roleAssignmentParts, roleName } from './roles.js';
 import { auditPart, linkEmailPart, SYSTEM_ACTOR } from './events.js';
 import { viewMember, type MemberView } from './members.js';
 import { purgeOrphanedIntegrations } from './integration-assets.js';
-import { startSession, type Session } from './sessions.js';
+import { startSession, type Session, type SessionStart } from './sessions.js';
 import type { Access, Actor } from './access.js';
 
 const DAY = 24 * 3600;
@@ -330,7 +330,7 @@ const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random(
  * cancels all of it, so a link is used at most once, a rejected acceptance (no seat)
  * leaves the invitation pending, and the seat count stays exact.
  */
-export async function acceptInvitation(token: string, fullName: string | undefined): Promise<Acceptance> {
+export async function acceptInvitation(token: string, fullName: string | undefined, start: SessionStart = {}): Promise<Acceptance> {
   for (let attempt = 0; ; attempt++) {
     const inv = await liveInvitation(token);
     const nowIso = clock.nowIso();
@@ -373,7 +373,7 @@ export async function acceptInvitation(token: string, fullName: string | undefin
         auditPart(workspace.id, actor, 'invitation.accepted', { type: 'invitation', id: inv.id }, { email: inv.email, userId: user.id }, nowIso),
         auditPart(workspace.id, actor, 'member.joined', { type: 'member', id: user.id }, { role: inv.role, invitationId: inv.id }, nowIso),
       ]);
-      const session = await startSession({ type: 'user', userId: user.id });
+      const session = await startSession({ type: 'user', userId: user.id }, start);
       return { workspace: { id: workspace.id, name: workspace.name }, member: viewMember(member), session };
     } catch (err) {
       if (!(err instanceof TransactionConflict)) throw err;

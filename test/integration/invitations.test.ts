@@ -11,6 +11,7 @@ import { clock, addSeconds } from '../../shared/clock.js';
 import { transact } from '../../shared/data/core.js';
 import { getMember, replaceMemberPart } from '../../shared/data/members.js';
 import { advanceClock } from '../support/clock.js';
+import { landedInConsole } from '../support/console-session.js';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
@@ -248,18 +249,47 @@ describe('the invitation link', () => {
     expect(me.json.workspaces).toEqual([{ id: ws, name: 'Acme Workspace', role: 'contributor', status: 'active' }]);
   });
 
-  it('a browser form post gets a page, not tokens', async () => {
-    const { owner, ws } = await ownerWithWorkspace();
-    const token = await inviteAndGetLink(owner, ws, uniqueEmail('form'));
-    const r = await h.request('POST', `/invitations/${token}/accept`, {
-      rawBody: 'fullName=Fran+Form', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+  /** "Accept invitation" pressed on the link's page, as a browser posts it (our pages send no referrer: Origin is null). */
+  const pressAccept = (token: string, headers: Record<string, string> = { origin: 'null', 'sec-fetch-site': 'same-origin' }) =>
+    h.request('POST', `/invitations/${token}/accept`, {
+      rawBody: 'fullName=Fran+Form', redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', ...headers },
     });
-    expect(r.status).toBe(200);
-    expect(r.headers.get('content-type')).toContain('text/html');
-    expect(r.text).toContain('You joined Acme Workspace');
-    expect(r.text).not.toMatch(/access_token|refresh_token|rrt_/);
-    const members = await h.request('GET', `/workspaces/${ws}/audit-events?limit=1`, { token: owner.token });
-    expect(members.json.items[0].action).toMatch(/invitation.accepted|member.joined/);
+
+  it('a browser that accepts lands in the Console on the workspace, signed in: 303 and the session cookie, no token in the URL or body', async () => {
+    const { owner, ws } = await ownerWithWorkspace();
+    const email = uniqueEmail('form');
+    const r = await pressAccept(await inviteAndGetLink(owner, ws, email));
+    const accessToken = await landedInConsole(h, r, `/console/workspaces/${ws}/members`);
+    const me = await h.request('GET', '/me', { token: accessToken });
+    expect(me.json).toMatchObject({ user: { email, fullName: 'Fran Form' }, workspaces: [{ id: ws, role: 'contributor', status: 'active' }] });
+  });
+
+  it('a form posted from another site accepts nothing and sets no cookie (login CSRF); the page itself still can', async () => {
+    const { owner, ws } = await ownerWithWorkspace();
+    const token = await inviteAndGetLink(owner, ws, uniqueEmail('csrf'));
+    for (const headers of <Record<string, string>[]>[
+      { origin: 'https://evil.example.net', 'sec-fetch-site': 'cross-site' },
+      { origin: 'null', 'sec-fetch-site': 'cross-site' },
+      { origin: 'https://evil.example.net' },
+      { 'sec-fetch-site': 'same-site' },
+    ]) {
+      const r = await pressAccept(token, headers);
+      expect({ status: r.status, cookie: r.headers.get('set-cookie') }, JSON.stringify(headers)).toEqual({ status: 403, cookie: null });
+      expect(r.headers.get('content-type')).toContain('text/html');
+    }
+    expect((await listInvitations(owner, ws)).map((i) => i.status)).toEqual(['pending']);
+    expect((await pressAccept(token)).status).toBe(303);
+    expect(await listInvitations(owner, ws)).toEqual([]);
+  });
+
+  it('a used link pressed again in a browser gets a page saying so, and no cookie', async () => {
+    const { owner, ws } = await ownerWithWorkspace();
+    const token = await inviteAndGetLink(owner, ws, uniqueEmail('twice'));
+    expect((await pressAccept(token)).status).toBe(303);
+    const again = await pressAccept(token);
+    expect({ status: again.status, cookie: again.headers.get('set-cookie') }).toEqual({ status: 404, cookie: null });
+    expect(again.text).toContain('We could not accept this invitation');
   });
 
   it('is single-use under 10 concurrent accepts', async () => {
