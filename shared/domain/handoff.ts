@@ -5,14 +5,14 @@
  * "Sign in" mints a single-use code, valid 60 s and bound to the redirect URI and
  * the PKCE challenge; the product exchanges it, with its verifier, for a session.
  */
-import { clock, addSeconds } from '../clock.js';
+import { clock, addSeconds, toEpochSeconds } from '../clock.js';
 import { config } from '../config.js';
 import { newId } from '../ids.js';
 import { OAuthError, ValidationError } from '../errors.js';
 import { hashToken, newToken } from '../auth/secrets.js';
 import { verifierMatches } from '../auth/pkce.js';
 import { putAuthorizationCode, redeemAuthorizationCode } from '../data/authorization-codes.js';
-import { revokeFamily } from '../data/refresh-tokens.js';
+import { revokeFamilyAhead } from '../data/refresh-tokens.js';
 import type { Handoff } from '../data/sign-in-links.js';
 import { startSession, type Session } from './sessions.js';
 
@@ -24,6 +24,13 @@ const CODE_PREFIX = 'rac_';
 /** Exact string comparison (RFC 9700 §4.1.3): no prefixes, no patterns. The Console's callback is always allowed. */
 export function isAllowedRedirectUri(uri: string): boolean {
   return uri === config.consoleCallbackUri || config.allowedRedirectUris.includes(uri);
+}
+
+/** 400 invalid_redirect_uri for a redirect URI off the allow-list (sign-in hand-off, invitations). */
+export function assertAllowedRedirectUri(uri: string): void {
+  if (!isAllowedRedirectUri(uri)) {
+    throw new ValidationError('This redirectUri is not on the allow-list.', { redirectUri: 'not allowed' }, 'invalid_redirect_uri');
+  }
 }
 
 export interface HandoffRequest {
@@ -41,9 +48,7 @@ export function handoffFrom(req: HandoffRequest): Handoff | undefined {
     }
     return undefined;
   }
-  if (!isAllowedRedirectUri(req.redirectUri)) {
-    throw new ValidationError('This redirectUri is not on the allow-list.', { redirectUri: 'not allowed' }, 'invalid_redirect_uri');
-  }
+  assertAllowedRedirectUri(req.redirectUri);
   if (req.codeChallenge === undefined) {
     throw new ValidationError('A codeChallenge (PKCE, S256) is required with a redirectUri.', { codeChallenge: 'required with redirectUri' });
   }
@@ -87,7 +92,8 @@ export async function exchangeCode(req: CodeExchange): Promise<Session> {
   const now = clock.nowIso();
   const familyId = newId('fam');
   const r = await redeemAuthorizationCode(await hashToken(req.code), familyId, now);
-  if (r.outcome === 'reused' && r.familyId) await revokeFamily(r.familyId, now);
+  // The first use may still be starting its session: revoke ahead, so it never starts, or ends if it has.
+  if (r.outcome === 'reused' && r.familyId) await revokeFamilyAhead(r.familyId, now, toEpochSeconds(now) + config.refreshTokenTtlSeconds);
   if (r.outcome !== 'redeemed') throw invalid();
   if (r.code.redirectUri !== req.redirectUri || !verifierMatches(req.codeVerifier, r.code.codeChallenge)) throw invalid();
   return startSession({ type: 'user', userId: r.code.userId }, { familyId, userAgent: r.code.userAgent });
