@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 // Config is read once at module load: a small daily budget, set before anything imports it.
-vi.hoisted(() => { process.env.INVITATIONS_PER_WORKSPACE_PER_DAY = '30'; });
+vi.hoisted(() => {
+  process.env.INVITATIONS_PER_WORKSPACE_PER_DAY = '30';
+  process.env.ALLOWED_REDIRECT_URIS = 'https://app.example.com/welcome';
+});
 
 import { startHarness, uniqueEmail, type Harness } from '../support/harness.js';
 import { emailsTo, lastLinkTo } from '../support/mail.js';
@@ -281,6 +284,41 @@ describe('the invitation link', () => {
     expect((await listInvitations(owner, ws)).map((i) => i.status)).toEqual(['pending']);
     expect((await pressAccept(token)).status).toBe(303);
     expect(await listInvitations(owner, ws)).toEqual([]);
+  });
+
+  it('an invitation\'s own redirectUri must be on the allow-list: else 400 invalid_redirect_uri, and no one is invited or mailed', async () => {
+    const { owner, ws } = await ownerWithWorkspace();
+    for (const redirectUri of ['https://evil.example.net/welcome', 'https://app.example.com/welcome/', 'https://app.example.com/welcome?x=1', 'javascript:alert(1)']) {
+      const email = uniqueEmail('offlist');
+      const r = await invite(owner, ws, { emails: [email], redirectUri });
+      expect({ status: r.status, code: r.json.error.code, field: r.json.error.details?.fields?.redirectUri }, redirectUri)
+        .toEqual({ status: 400, code: 'invalid_redirect_uri', field: 'not allowed' });
+      await h.drain();
+      expect(await emailsTo(email)).toEqual([]);
+    }
+    expect(await listInvitations(owner, ws)).toEqual([]);
+  });
+
+  it('with an allow-listed redirectUri, a browser that accepts is taken there — no code, no token, no cookie — also after a resend; an API client still gets its session', async () => {
+    const { owner, ws } = await ownerWithWorkspace();
+    const email = uniqueEmail('redirected');
+    await inviteAndGetLink(owner, ws, email, { redirectUri: 'https://app.example.com/welcome' });
+    const [inv] = await listInvitations(owner, ws);
+    expect(Object.keys(inv!)).not.toContain('redirectUri'); // not part of the contract's Invitation
+    expect((await h.request('POST', `/workspaces/${ws}/invitations/${inv!.id}/resend`, { token: owner.token })).status).toBe(200);
+    await h.drain();
+    const r = await pressAccept(await lastLinkTo(email, 'invitations'));
+    expect({ status: r.status, location: r.headers.get('location'), cookie: r.headers.get('set-cookie'), body: r.text })
+      .toEqual({ status: 303, location: 'https://app.example.com/welcome', cookie: null, body: '' });
+    const members = await h.request('GET', `/workspaces/${ws}/members?limit=100`, { token: owner.token });
+    expect(members.json.items.find((m: { email: string }) => m.email === email)).toMatchObject({ fullName: 'Fran Form', status: 'active' });
+
+    // The same invitation accepted by an API client: JSON with a session, as before.
+    const apiEmail = uniqueEmail('redirected-api');
+    const apiToken = await inviteAndGetLink(owner, ws, apiEmail, { redirectUri: 'https://app.example.com/welcome' });
+    const api = await h.request('POST', `/invitations/${apiToken}/accept`, { body: { fullName: 'Api Person' } });
+    expect(api.status).toBe(200);
+    expect((await h.request('GET', '/me', { token: api.json.session.access_token })).json.user.email).toBe(apiEmail);
   });
 
   it('a used link pressed again in a browser gets a page saying so, and no cookie', async () => {
