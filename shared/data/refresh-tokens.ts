@@ -3,7 +3,7 @@
  * client-credentials grant). Using a token marks it used and issues the next one
  * in one transaction; presenting a used token revokes the whole family.
  */
-import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { alive, db, declareParts, tableName, transact, type TxPart } from './core.js';
 import { isConditionFailure } from './conditions.js';
 import { GSI } from './table.js';
@@ -53,24 +53,13 @@ const subjectPartition = (subjectId: string) => `SUBJECT#${subjectId}`;
 
 const epoch = (iso: string) => Math.floor(Date.parse(iso) / 1000);
 
-function familyItem(t: RefreshToken, familyExpiresAt: string, meta: FamilyMeta): Record<string, unknown> {
-  return {
-    ...refreshFamilyKey(t.familyId), type: 'refreshFamily', familyId: t.familyId, subject: t.subject,
-    revoked: false, createdAt: t.createdAt, lastUsedAt: t.createdAt,
-    ...(meta.userAgent ? { userAgent: meta.userAgent } : {}),
-    GSI1PK: subjectPartition(t.subject.id), GSI1SK: `RTF#${t.familyId}`, ttl: epoch(familyExpiresAt),
-  };
-}
-
-const tokenItem = (hash: string, t: RefreshToken) => ({ ...refreshTokenKey(hash), type: 'refreshToken', ...t, ttl: epoch(t.expiresAt) });
-
 function putTokenPart(hash: string, t: RefreshToken): TxPart {
   return {
     name: RefreshTokenPart.token,
     item: {
       Put: {
         TableName: tableName(),
-        Item: tokenItem(hash, t),
+        Item: { ...refreshTokenKey(hash), type: 'refreshToken', ...t, ttl: epoch(t.expiresAt) },
         ConditionExpression: 'attribute_not_exists(PK)',
       },
     },
@@ -86,8 +75,17 @@ function putTokenPart(hash: string, t: RefreshToken): TxPart {
  */
 export async function createFamily(hash: string, t: RefreshToken, familyExpiresAt: string, meta: FamilyMeta = {}): Promise<void> {
   let pending: Record<string, unknown>[] = [
-    { PutRequest: { Item: familyItem(t, familyExpiresAt, meta) } },
-    { PutRequest: { Item: tokenItem(hash, t) } },
+    {
+      PutRequest: {
+        Item: {
+          ...refreshFamilyKey(t.familyId), type: 'refreshFamily', familyId: t.familyId, subject: t.subject,
+          revoked: false, createdAt: t.createdAt, lastUsedAt: t.createdAt,
+          ...(meta.userAgent ? { userAgent: meta.userAgent } : {}),
+          GSI1PK: subjectPartition(t.subject.id), GSI1SK: `RTF#${t.familyId}`, ttl: epoch(familyExpiresAt),
+        },
+      },
+    },
+    { PutRequest: { Item: { ...refreshTokenKey(hash), type: 'refreshToken', ...t, ttl: epoch(t.expiresAt) } } },
   ];
   for (let attempt = 0; pending.length > 0; attempt++) {
     if (attempt >= 5) throw new Error('Could not store the refresh token (throttled)');
@@ -95,25 +93,6 @@ export async function createFamily(hash: string, t: RefreshToken, familyExpiresA
     const out = await db.send(new BatchWriteCommand({ RequestItems: { [tableName()]: pending as never } }));
     pending = (out.UnprocessedItems?.[tableName()] ?? []) as Record<string, unknown>[];
   }
-}
-
-/**
- * A family whose id was named before it exists (an authorization code records the
- * session its redemption starts), so it may already be revoked — by a second use of
- * that code (`revokeFamilyAhead`). The family is written only if nothing is there:
- * false when a revocation got there first, and then the session never starts. The
- * token is written alongside; without a live family it cannot be used.
- */
-export async function createNamedFamily(hash: string, t: RefreshToken, familyExpiresAt: string, meta: FamilyMeta = {}): Promise<boolean> {
-  const [family] = await Promise.allSettled([
-    db.send(new PutCommand({ TableName: tableName(), Item: familyItem(t, familyExpiresAt, meta), ConditionExpression: 'attribute_not_exists(PK)' })),
-    db.send(new PutCommand({ TableName: tableName(), Item: tokenItem(hash, t), ConditionExpression: 'attribute_not_exists(PK)' })),
-  ]).then((settled) => {
-    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isConditionFailure(r.reason));
-    if (failed) throw failed.reason;
-    return settled;
-  });
-  return family.status === 'fulfilled';
 }
 
 export async function getRefreshToken(hash: string): Promise<RefreshToken | undefined> {
@@ -197,23 +176,6 @@ export async function revokeFamily(familyId: string, now: string): Promise<void>
   })).catch((err) => {
     if (!isConditionFailure(err)) throw err;
   });
-}
-
-/**
- * Revoke a family that may not be written yet (RFC 6749 §4.1.2: a reused
- * authorization code revokes what its first use issued, and the first use may still
- * be starting its session): without a condition, so a tombstone (`revoked`, no
- * subject, not in any index, gone by `ttlEpochSeconds`) is left when nothing is
- * there; `createNamedFamily` then refuses to start it.
- */
-export async function revokeFamilyAhead(familyId: string, now: string, ttlEpochSeconds: number): Promise<void> {
-  await db.send(new UpdateCommand({
-    TableName: tableName(),
-    Key: refreshFamilyKey(familyId),
-    UpdateExpression: 'SET revoked = :t, revokedAt = if_not_exists(revokedAt, :now), #type = if_not_exists(#type, :type), #ttl = if_not_exists(#ttl, :ttl)',
-    ExpressionAttributeNames: { '#type': 'type', '#ttl': 'ttl' },
-    ExpressionAttributeValues: { ':t': true, ':now': now, ':type': 'refreshFamily', ':ttl': ttlEpochSeconds },
-  }));
 }
 
 /** Revoke every refresh-token family of a subject (secret reset, app user disabled). */

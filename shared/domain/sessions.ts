@@ -9,7 +9,7 @@ import { OAuthError } from '../errors.js';
 import { issueAccessToken, type Principal } from '../auth/access-tokens.js';
 import { hashToken, newToken } from '../auth/secrets.js';
 import {
-  createFamily, createNamedFamily, getRefreshToken, isFamilyRevoked, revokeFamily, rotate, type RefreshSubject,
+  createFamily, getRefreshToken, isFamilyRevoked, revokeFamily, rotate, type RefreshSubject,
 } from '../data/refresh-tokens.js';
 import { TransactionConflict } from '../data/core.js';
 
@@ -60,15 +60,12 @@ export async function startSession(principal: Principal, start: SessionStart = {
   const familyId = start.familyId ?? newId('fam');
   const named: Principal = principal.type === 'user' ? { ...principal, sessionId: familyId } : principal;
   // Signing needs nothing from the write, so it overlaps the write's round trip; a failed write still fails the call.
-  const first = { familyId, subject: subjectOf(principal), createdAt: now, expiresAt };
-  const meta = { userAgent: start.userAgent?.slice(0, MAX_USER_AGENT) };
-  const hash = await hashToken(refreshToken);
-  const [started, issued] = await Promise.all([
-    // A family named ahead may have been revoked before it begins (a reused authorization code).
-    start.familyId ? createNamedFamily(hash, first, expiresAt, meta) : createFamily(hash, first, expiresAt, meta).then(() => true),
+  const [, issued] = await Promise.all([
+    createFamily(await hashToken(refreshToken), {
+      familyId, subject: subjectOf(principal), createdAt: now, expiresAt,
+    }, expiresAt, { userAgent: start.userAgent?.slice(0, MAX_USER_AGENT) }),
     session(named, refreshToken),
   ]);
-  if (!started) throw new OAuthError('invalid_grant', 'This session was revoked before it began: its authorization code was used twice.');
   return issued;
 }
 
