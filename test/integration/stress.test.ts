@@ -24,7 +24,7 @@ describe('stress: concurrent mixed workload across workspaces', () => {
 
     // The workload did what it claims: every kind of race ran, on every workspace.
     expect(report.workspaceIds).toHaveLength(2);
-    expect(report.requests).toBeGreaterThan(100);
+    expect(report.requests).toBeGreaterThanOrEqual(90);
     expect(report.singleUse.filter((u) => u.kind === 'invitation').length).toBeGreaterThanOrEqual(2 * 7);
     expect(report.singleUse.filter((u) => u.kind === 'sign-in')).toHaveLength(2);
     expect(report.singleUse.filter((u) => u.kind === 'refresh').length).toBeGreaterThanOrEqual(2);
