@@ -170,6 +170,11 @@ export async function runStress(target: StressTarget, opts: StressOptions): Prom
     const grants = await Promise.all([grant(), grant(), grant()]);
     const appToken = grants.find((g) => g.status === 200)?.json.access_token as string | undefined;
     const [heir, ...others] = p.accepted;
+    // The heir's refresh token presented twice at once: one rotation, never two (the heir's own requests are over).
+    const refreshRace = async (refreshToken: string) => {
+      const tries = await Promise.all([0, 1].map(() => call('issueToken', 'POST', '/oauth/token', { body: { grant_type: 'refresh_token', refresh_token: refreshToken } }, [400])));
+      report.singleUse.push({ kind: 'refresh', successes: wins(tries) });
+    };
 
     const memberOps = others.map(async (m, k) => {
       const at = `/workspaces/${p.ws}/members/${m.userId}`;
@@ -189,15 +194,11 @@ export async function runStress(target: StressTarget, opts: StressOptions): Prom
           call('restoreMember', 'POST', `${at}/restore`, { token: p.ownerToken }),
           call('updateMemberRole', 'PATCH', at, { token: p.adminToken, body: { role: p.roleId } }),
         ]);
-        default: {
-          // The refresh token presented twice at once: one rotation, never two.
-          const tries = await Promise.all([0, 1].map(() => call('issueToken', 'POST', '/oauth/token', { body: { grant_type: 'refresh_token', refresh_token: m.refreshToken } }, [400])));
-          report.singleUse.push({ kind: 'refresh', successes: wins(tries) });
-          return Promise.all([
-            call('removeMember', 'DELETE', at, { token: p.ownerToken }),
-            call('removeMember', 'DELETE', at, { token: p.adminToken }),
-          ]);
-        }
+        default: return Promise.all([
+          refreshRace(m.refreshToken),
+          call('removeMember', 'DELETE', at, { token: p.ownerToken }),
+          call('removeMember', 'DELETE', at, { token: p.adminToken }),
+        ]);
       }
     });
     const transfers = heir
@@ -206,7 +207,7 @@ export async function runStress(target: StressTarget, opts: StressOptions): Prom
         call('transferOwnership', 'POST', `/workspaces/${p.ws}/ownership-transfer`, { token: p.ownerToken, body: { userId: p.adminUserId } }),
       ]).then((rs) => { report.exactlyOne.push({ race: 'ownership transfer', winners: wins(rs) }); })
       : Promise.resolve();
-    await Promise.all([...memberOps, transfers]);
+    await Promise.all([...memberOps, transfers, heir ? refreshRace(heir.refreshToken) : undefined]);
 
     // Seats lowered while reconciliation and reactivations run; then reconciliation settles it.
     const members = must(await call('listMembers', 'GET', `/workspaces/${p.ws}/members?limit=100`, { token: p.adminToken }), 'listMembers').json.items as { userId: string; status: string }[];
