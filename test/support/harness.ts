@@ -32,12 +32,15 @@ export interface TestResponse {
   json: any;
 }
 
-/** `port`: listen on a chosen port, e.g. one that PUBLIC_URL (the token issuer) already names. */
-export async function startHarness(opts: { port?: number } = {}): Promise<Harness> {
+/**
+ * `port`: listen on a chosen port, e.g. one that PUBLIC_URL (the token issuer) already names.
+ * `sesEndpoint`: send email elsewhere than the run's SES emulator (e.g. through test/support/ses-outage.ts).
+ */
+export async function startHarness(opts: { port?: number; sesEndpoint?: string } = {}): Promise<Harness> {
   const runtime = await startLocal({
     apiPort: opts.port ?? 0,
     dynamodb: { endpoint: inject('dynamodbEndpoint') },
-    ses: { endpoint: inject('sesEndpoint') },
+    ses: { endpoint: opts.sesEndpoint ?? inject('sesEndpoint') },
     tableName: process.env.TABLE_NAME!,
     publicUrl: process.env.PUBLIC_URL,
     dataDir: inject('dataDir'),

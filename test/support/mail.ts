@@ -10,7 +10,7 @@ export interface SentEmail {
   at: number;
 }
 
-async function allEmails(): Promise<SentEmail[]> {
+export async function allEmails(): Promise<SentEmail[]> {
   const res = await fetch(`${inject('sesEndpoint')}/store`);
   return ((await res.json()) as { emails: SentEmail[] }).emails;
 }
