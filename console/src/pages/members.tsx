@@ -5,6 +5,7 @@ import { navigate, useLocation } from '../router';
 import { ErrorText, Loading, Show, useLoad } from '../ui/async';
 import { Confirm } from '../ui/dialog';
 import { toast } from '../ui/toast';
+import { Pager } from '../ui/pager';
 import { useAction } from '../ui/action';
 import { date, daysUntil, roleName } from '../ui/format';
 import { useWorkspace } from './use-workspace';
@@ -67,10 +68,7 @@ export function Members({ ws, me }: WorkspacePageProps) {
                 </tbody>
               </table>
             </div>
-            <div class="pager">
-              {cursor && <button type="button" onClick={() => setQuery({})}>First page</button>}
-              {d.nextCursor && <button type="button" onClick={() => setQuery({ cursor: d.nextCursor! })}>Next page</button>}
-            </div>
+            <Pager cursor={cursor} next={d.nextCursor} onPage={(c) => setQuery({ cursor: c })} />
           </>
         )}
       </Show>
