@@ -31,7 +31,7 @@ async function newContext(): Promise<BrowserContext> {
 
 const toast = (page: Page, text: string) => page.getByRole('status').filter({ hasText: text });
 const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Workspace' }).getByRole('link', { name, exact: true });
-const clipboard = (page: Page) => page.evaluate(() => navigator.clipboard.readText());
+const clipboard = (page: Page) => page.evaluate('navigator.clipboard.readText()') as Promise<string>;
 
 describe('Console: the seed articles', () => {
   it('000: Integrations → Edit → Sharing → Specify Users / Owners → Save → "Sharing saved"; the user is emailed and sees it', async () => {
