@@ -10,7 +10,7 @@ import { Confirm, Dialog } from '../ui/dialog';
 import { useAction } from '../ui/action';
 import { SecretDialog } from '../ui/secret';
 import { toast } from '../ui/toast';
-import { Pager } from '../ui/pager';
+import { PagedTable } from '../ui/paged-table';
 import { date } from '../ui/format';
 import type { WorkspacePageProps } from './workspace-pages';
 
@@ -27,22 +27,8 @@ export function Applications({ ws }: WorkspacePageProps) {
       <h1>Applications</h1>
       <p class="muted">Application users let your own software call the Roster API with a client id and secret. They cannot sign in to this Console.</p>
       <h2>Application users</h2>
-      <Show state={list} empty={(d) => d.items.length === 0 && !cursor}>
-        {(d) => (
-          <>
-            <div class="table-wrap">
-              <table>
-                <caption class="visually-hidden">Application users</caption>
-                <thead><tr><th scope="col">Name</th><th scope="col">Client id</th><th scope="col">Access type</th><th scope="col">Created</th><th scope="col">Actions</th></tr></thead>
-                <tbody>
-                  {d.items.map((a) => <AppUserRow key={a.clientId} ws={ws} a={a} types={types.data ?? []} onChange={list.reload} onSecret={setSecret} />)}
-                </tbody>
-              </table>
-            </div>
-            <Pager cursor={cursor} next={d.nextCursor} onPage={setCursor} />
-          </>
-        )}
-      </Show>
+      <PagedTable state={list} cursor={cursor} onPage={setCursor} caption="Application users" columns={['Name', 'Client id', 'Access type', 'Created', 'Actions']}
+        row={(a) => <AppUserRow key={a.clientId} ws={ws} a={a} types={types.data ?? []} onChange={list.reload} onSecret={setSecret} />} />
       <Show state={types}>
         {(t) => <CreateAppUser ws={ws} types={t} onCreated={(a) => { setSecret({ title: `${a.name} created`, secret: a.clientSecret, clientId: a.clientId }); list.reload(); }} />}
       </Show>

@@ -6,7 +6,7 @@ import { ErrorText, Loading, Show, useLoad } from '../ui/async';
 import { Confirm } from '../ui/dialog';
 import { MemberPicker, nameOf, useActiveMembers } from '../ui/member-picker';
 import { toast } from '../ui/toast';
-import { Pager } from '../ui/pager';
+import { PagedTable } from '../ui/paged-table';
 import { date } from '../ui/format';
 import type { WorkspacePageProps } from './workspace-pages';
 
@@ -17,31 +17,17 @@ export function Integrations({ ws }: WorkspacePageProps) {
   return (
     <>
       <h1>Integrations</h1>
-      <Show state={list} empty={(d) => d.items.length === 0 && !cursor}>
-        {(d) => (
-          <>
-            <div class="table-wrap">
-              <table>
-                <caption class="visually-hidden">Integrations</caption>
-                <thead><tr><th scope="col">Name</th><th scope="col">Kind</th><th scope="col">Status</th><th scope="col">Owners</th><th scope="col">Users</th><th scope="col">Actions</th></tr></thead>
-                <tbody>
-                  {d.items.map((i) => (
-                    <tr key={i.id}>
-                      <th scope="row">{i.name}</th>
-                      <td>{i.kind}</td>
-                      <td><span class={`badge ${i.status}`}>{i.status}</span></td>
-                      <td>{i.owners.map((o) => nameOf(members.data, o)).join(', ')}</td>
-                      <td>{i.users.length ? i.users.map((u) => nameOf(members.data, u)).join(', ') : <span class="muted">none</span>}</td>
-                      <td><a href={`/console/workspaces/${ws}/integrations/${i.id}`} aria-label={`Edit ${i.name}`}>Edit</a></td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
-            <Pager cursor={cursor} next={d.nextCursor} onPage={setCursor} />
-          </>
-        )}
-      </Show>
+      <PagedTable state={list} cursor={cursor} onPage={setCursor} caption="Integrations" columns={['Name', 'Kind', 'Status', 'Owners', 'Users', 'Actions']}
+        row={(i) => (
+          <tr key={i.id}>
+            <th scope="row">{i.name}</th>
+            <td>{i.kind}</td>
+            <td><span class={`badge ${i.status}`}>{i.status}</span></td>
+            <td>{i.owners.map((o) => nameOf(members.data, o)).join(', ')}</td>
+            <td>{i.users.length ? i.users.map((u) => nameOf(members.data, u)).join(', ') : <span class="muted">none</span>}</td>
+            <td><a href={`/console/workspaces/${ws}/integrations/${i.id}`} aria-label={`Edit ${i.name}`}>Edit</a></td>
+          </tr>
+        )} />
       <CreateIntegration ws={ws} />
     </>
   );

@@ -6,6 +6,7 @@ import { ErrorText, Loading, Show, useLoad } from '../ui/async';
 import { Confirm } from '../ui/dialog';
 import { toast } from '../ui/toast';
 import { Pager } from '../ui/pager';
+import { Seats } from '../ui/seats';
 import { useAction } from '../ui/action';
 import { date, daysUntil, roleName } from '../ui/format';
 import { useWorkspace } from './use-workspace';
@@ -75,15 +76,6 @@ export function Members({ ws, me }: WorkspacePageProps) {
       {can('members.manage') && <Invite ws={ws} roles={roles} defaultRole={workspace.defaultRole} onDone={() => { refresh(); setInvitesChanged((n) => n + 1); }} />}
       {can('members.manage') && <Invitations ws={ws} roles={roles} changed={invitesChanged} />}
     </>
-  );
-}
-
-function Seats({ seats }: { seats: Schemas['Workspace']['seats'] }) {
-  return (
-    <p class="seats">
-      <label for="seats">Seats used: {seats.used} of {seats.limit}</label>
-      <meter id="seats" min={0} max={Math.max(seats.limit, seats.used)} value={seats.used} high={seats.limit} optimum={0}>{seats.used} of {seats.limit}</meter>
-    </p>
   );
 }
 

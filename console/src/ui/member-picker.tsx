@@ -7,19 +7,19 @@ type Member = Schemas['Member'];
 /** Enough for the lists a person picks from by hand; the API pages at 100. */
 const MAX_PAGES = 5;
 
-/** The workspace's active members (for pickers and for showing names instead of ids). */
-export function useActiveMembers(ws: string) {
+/** The workspace's active members (for pickers), or all of them (`everyone`: names for ids in a history). */
+export function useActiveMembers(ws: string, everyone = false) {
   return useLoad(async () => {
     const all: Member[] = [];
     let cursor: string | undefined;
     for (let i = 0; i < MAX_PAGES; i++) {
-      const page = await must(api.GET('/workspaces/{ws}/members', { params: { path: { ws }, query: { status: 'active', limit: 100, cursor } } }));
+      const page = await must(api.GET('/workspaces/{ws}/members', { params: { path: { ws }, query: { status: everyone ? undefined : 'active', limit: 100, cursor } } }));
       all.push(...page.items);
       if (!page.nextCursor) break;
       cursor = page.nextCursor;
     }
     return all;
-  }, [ws]);
+  }, [ws, everyone]);
 }
 
 export const nameOf = (members: Member[] | undefined, userId: string) => {

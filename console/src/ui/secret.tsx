@@ -25,7 +25,8 @@ export function CopyValue({ label, value }: { label: string; value: string }) {
       <label for={id}>{label}</label>
       <div class="secret">
         <input id={id} readOnly value={value} onFocus={(e) => (e.target as HTMLInputElement).select()} />
-        <button type="button" onClick={() => void copy()} aria-label={`Copy ${label.toLowerCase()}`}>{copied ? 'Copied' : 'Copy'}</button>
+        <button type="button" onClick={() => void copy()}>Copy<span class="visually-hidden"> {label.toLowerCase()}</span></button>
+        {copied && <span class="muted" role="status">Copied</span>}
       </div>
     </div>
   );
