@@ -44,6 +44,8 @@ export interface Invitation {
   /** The outbox message whose delivery `emailStatus` mirrors (the newest send). */
   emailMessageId: string;
   tokenHash: string;
+  /** Where a browser goes after accepting (allow-listed when invited); none: into the Console. */
+  redirectUri?: string;
   version: number;
 }
 
