@@ -10,8 +10,8 @@
  *    membership's `joinedAt`, so after a purge and a fresh invitation the old
  *    authorization does not come back to life. Assignments are version-guarded too.
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db, declareParts, declarePartFamily, tableName, type Item, type TxPart } from './core.js';
+import { BatchGetCommand, GetCommand, QueryCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { db, declareParts, declarePartFamily, queryPage, tableName, type Item, type Page, type TxPart } from './core.js';
 
 export const InstallationPart = declareParts({ installation: 'installation' });
 const assignmentPart = declarePartFamily('assignment');
@@ -172,6 +172,44 @@ export async function listInstallations(workspaceId: string): Promise<Installati
 /** Everyone with an assignment to one app (Query WS#ws, SK begins_with APPUSER#appId#). */
 export async function listAssignments(workspaceId: string, appId: string): Promise<AppAssignment[]> {
   return (await queryAll(workspaceId, `APPUSER#${appId}#`)).map((i) => strip<AppAssignment>(i));
+}
+
+/**
+ * One bounded page of an app's assignments (Query WS#ws, SK begins_with APPUSER#appId#),
+ * each judged by `select` (which may drop one); `scope` names the list a cursor belongs to.
+ */
+export function pageOfAssignments<T>(
+  workspaceId: string,
+  appId: string,
+  page: { scope: string; limit: number; cursor?: string },
+  select: (assignments: AppAssignment[]) => Promise<(T | undefined)[]>,
+): Promise<Page<T>> {
+  return queryPage({
+    scope: page.scope,
+    query: {
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': `WS#${workspaceId}`, ':sk': `APPUSER#${appId}#` },
+      ConsistentRead: true,
+    },
+    limit: page.limit,
+    cursor: page.cursor,
+    select: (items) => select(items.map((i) => strip<AppAssignment>(i))),
+  });
+}
+
+/** The assignments of these people to one app, by user id (BatchGet, 100 keys a call). */
+export async function getAssignmentsOf(workspaceId: string, appId: string, userIds: string[]): Promise<Map<string, AppAssignment>> {
+  const out = new Map<string, AppAssignment>();
+  const unique = [...new Set(userIds)];
+  for (let i = 0; i < unique.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((u) => assignmentKey(workspaceId, appId, u));
+    while (keys && keys.length > 0) {
+      const res: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys, ConsistentRead: true } } }));
+      for (const item of res.Responses?.[tableName()] ?? []) out.set(item.userId as string, strip<AppAssignment>(item));
+      keys = res.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined;
+    }
+  }
+  return out;
 }
 
 export async function getAssignment(workspaceId: string, appId: string, userId: string): Promise<AppAssignment | undefined> {
