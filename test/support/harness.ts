@@ -19,6 +19,8 @@ export interface RequestOptions {
   body?: unknown;
   rawBody?: string | Buffer;
   headers?: Record<string, string>;
+  /** 'manual': answer a redirect as it is (status, Location, Set-Cookie) instead of following it. */
+  redirect?: 'manual';
 }
 
 export interface TestResponse {
@@ -57,7 +59,7 @@ export async function startHarness(opts: { port?: number; sesEndpoint?: string }
         body = JSON.stringify(opts.body);
         headers['content-type'] ??= 'application/json';
       }
-      const res = await fetch(`${url}${path}`, { method, headers, body });
+      const res = await fetch(`${url}${path}`, { method, headers, body, redirect: opts.redirect ?? 'follow' });
       const text = await res.text();
       let json: unknown;
       try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }
