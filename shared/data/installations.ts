@@ -10,7 +10,8 @@
  *    membership's `joinedAt`, so after a purge and a fresh invitation the old
  *    authorization does not come back to life. Assignments are version-guarded too.
  */
-import { BatchGetCommand, GetCommand, QueryCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGet } from './batch.js';
 import { db, declareParts, declarePartFamily, queryPage, tableName, type Item, type Page, type TxPart } from './core.js';
 
 export const InstallationPart = declareParts({ installation: 'installation' });
@@ -197,19 +198,10 @@ export function pageOfAssignments<T>(
   });
 }
 
-/** The assignments of these people to one app, by user id (BatchGet, 100 keys a call). */
+/** The assignments of these people to one app, by user id (shared/data/batch.ts). */
 export async function getAssignmentsOf(workspaceId: string, appId: string, userIds: string[]): Promise<Map<string, AppAssignment>> {
-  const out = new Map<string, AppAssignment>();
-  const unique = [...new Set(userIds)];
-  for (let i = 0; i < unique.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((u) => assignmentKey(workspaceId, appId, u));
-    while (keys && keys.length > 0) {
-      const res: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys, ConsistentRead: true } } }));
-      for (const item of res.Responses?.[tableName()] ?? []) out.set(item.userId as string, strip<AppAssignment>(item));
-      keys = res.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined;
-    }
-  }
-  return out;
+  const items = await batchGet([...new Set(userIds)].map((u) => assignmentKey(workspaceId, appId, u)), { consistent: true });
+  return new Map(items.map((item) => [item.userId as string, strip<AppAssignment>(item)]));
 }
 
 export async function getAssignment(workspaceId: string, appId: string, userId: string): Promise<AppAssignment | undefined> {
