@@ -11,7 +11,8 @@
  *    authorization does not come back to life. Assignments are version-guarded too.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { db, declareParts, declarePartFamily, tableName, type Item, type TxPart } from './core.js';
+import { batchGet } from './batch.js';
+import { db, declareParts, declarePartFamily, queryPage, tableName, type Item, type Page, type TxPart } from './core.js';
 
 export const InstallationPart = declareParts({ installation: 'installation' });
 const assignmentPart = declarePartFamily('assignment');
@@ -172,6 +173,35 @@ export async function listInstallations(workspaceId: string): Promise<Installati
 /** Everyone with an assignment to one app (Query WS#ws, SK begins_with APPUSER#appId#). */
 export async function listAssignments(workspaceId: string, appId: string): Promise<AppAssignment[]> {
   return (await queryAll(workspaceId, `APPUSER#${appId}#`)).map((i) => strip<AppAssignment>(i));
+}
+
+/**
+ * One bounded page of an app's assignments (Query WS#ws, SK begins_with APPUSER#appId#),
+ * each judged by `select` (which may drop one); `scope` names the list a cursor belongs to.
+ */
+export function pageOfAssignments<T>(
+  workspaceId: string,
+  appId: string,
+  page: { scope: string; limit: number; cursor?: string },
+  select: (assignments: AppAssignment[]) => Promise<(T | undefined)[]>,
+): Promise<Page<T>> {
+  return queryPage({
+    scope: page.scope,
+    query: {
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
+      ExpressionAttributeValues: { ':pk': `WS#${workspaceId}`, ':sk': `APPUSER#${appId}#` },
+      ConsistentRead: true,
+    },
+    limit: page.limit,
+    cursor: page.cursor,
+    select: (items) => select(items.map((i) => strip<AppAssignment>(i))),
+  });
+}
+
+/** The assignments of these people to one app, by user id (shared/data/batch.ts). */
+export async function getAssignmentsOf(workspaceId: string, appId: string, userIds: string[]): Promise<Map<string, AppAssignment>> {
+  const items = await batchGet([...new Set(userIds)].map((u) => assignmentKey(workspaceId, appId, u)), { consistent: true });
+  return new Map(items.map((item) => [item.userId as string, strip<AppAssignment>(item)]));
 }
 
 export async function getAssignment(workspaceId: string, appId: string, userId: string): Promise<AppAssignment | undefined> {

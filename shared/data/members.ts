@@ -129,7 +129,19 @@ export async function listMembers(
   workspaceId: string,
   opts: { status?: MemberStatus; excludeStatus?: MemberStatus; role?: string; limit: number; cursor?: string; nowEpoch: number },
 ): Promise<Page<Member>> {
-  const scope = `members:${workspaceId}:${opts.status ?? ''}:${opts.role ?? ''}:${opts.excludeStatus ?? ''}`;
+  return pageOfMembers(workspaceId, opts, (members) => members);
+}
+
+/**
+ * The same bounded page of members, each judged by `select` (which may drop one, e.g. a
+ * member who is not a user of an app); `scope` names the list a cursor belongs to.
+ */
+export async function pageOfMembers<T>(
+  workspaceId: string,
+  opts: { status?: MemberStatus; excludeStatus?: MemberStatus; role?: string; limit: number; cursor?: string; nowEpoch: number; scope?: string },
+  select: (members: Member[]) => (T | undefined)[] | Promise<(T | undefined)[]>,
+): Promise<Page<T>> {
+  const scope = opts.scope ?? `members:${workspaceId}:${opts.status ?? ''}:${opts.role ?? ''}:${opts.excludeStatus ?? ''}`;
   const filters = ['(attribute_not_exists(#ttl) OR #ttl > :now)'];
   const names: Record<string, string> = { '#ttl': 'ttl' };
   const values: Record<string, unknown> = { ':pk': `WS#${workspaceId}`, ':sk': 'MEMBER#', ':now': opts.nowEpoch };
@@ -146,7 +158,7 @@ export async function listMembers(
     },
     limit: opts.limit,
     cursor: opts.cursor,
-    select: (items) => items.map(toMember),
+    select: (items) => select(items.map(toMember)),
   });
 }
 

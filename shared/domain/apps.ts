@@ -15,11 +15,12 @@ import { clock } from '../clock.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError, ValidationError } from '../errors.js';
 import { retryOnConflict, transact, TransactionConflict, type TxPart } from '../data/core.js';
 import {
-  deleteAssignmentPart, deleteInstallationPart, getAssignment, getInstallation, installationCheckPart,
-  InstallationPart, listAssignments, listInstallations, putAssignmentPart, putInstallationPart, replaceInstallationPart,
+  deleteAssignmentPart, deleteInstallationPart, getAssignment, getAssignmentsOf, getInstallation, installationCheckPart,
+  InstallationPart, listAssignments, listInstallations, pageOfAssignments, putAssignmentPart, putInstallationPart, replaceInstallationPart,
   type AppAssignment, type Audience, type Installation,
 } from '../data/installations.js';
-import { activeMemberCheckPart, getMembersByIds, listMembers, type Member, type MemberStatus } from '../data/members.js';
+import { activeMemberCheckPart, getMembersByIds, listMembers, pageOfMembers, type Member, type MemberStatus } from '../data/members.js';
+import type { Page } from '../data/core.js';
 import { getUser } from '../data/users.js';
 import { getWorkspace } from '../data/workspaces.js';
 import type { Access } from './access.js';
@@ -201,6 +202,41 @@ export async function listInstallationsOf(workspaceId: string): Promise<{ items:
 export async function getInstallationOf(workspaceId: string, appId: string): Promise<InstallationView> {
   const { app, inst } = await requireInstallation(workspaceId, appId);
   return viewOf(app, inst);
+}
+
+/**
+ * The people of an installation, a bounded page at a time (API.md: `GET …/apps/{appId}/users`):
+ * an "all" install walks the active members (each with its assignment, if any); the others walk
+ * their assignments (each with its membership). Either way one page reads at most the paged
+ * query's budget plus one batch of the other side, whatever the workspace's size; a filtered
+ * page may hold fewer than `limit` users, with a cursor. A cursor is good for this install only.
+ */
+export async function listInstallationUsers(
+  workspaceId: string,
+  appId: string,
+  q: { status?: 'pending' | 'authorized'; limit: number; cursor?: string },
+): Promise<Page<InstallationUserView>> {
+  const { inst } = await requireInstallation(workspaceId, appId);
+  const nowEpoch = clock.nowEpochSeconds();
+  const scope = `installation-users:${workspaceId}:${inst.installId}:${q.status ?? ''}`;
+  const userOf = (m: Member | undefined, stored: AppAssignment | undefined): InstallationUserView | undefined => {
+    const s = standingOf(inst, m, stored);
+    if (s.kind !== 'added' || (q.status && s.status !== q.status)) return undefined;
+    return {
+      userId: m!.userId, status: s.status, addedAt: s.addedAt,
+      ...(s.status === 'authorized' && s.assignment?.authorizedAt ? { authorizedAt: s.assignment.authorizedAt } : {}),
+    };
+  };
+  if (inst.audience === 'all') {
+    return pageOfMembers(workspaceId, { status: 'active', limit: q.limit, cursor: q.cursor, nowEpoch, scope }, async (members) => {
+      const stored = await getAssignmentsOf(workspaceId, appId, members.map((m) => m.userId));
+      return members.map((m) => userOf(m, stored.get(m.userId)));
+    });
+  }
+  return pageOfAssignments(workspaceId, appId, { scope, limit: q.limit, cursor: q.cursor }, async (assignments) => {
+    const members = await getMembersByIds(workspaceId, assignments.map((a) => a.userId), nowEpoch);
+    return assignments.map((a) => userOf(members.get(a.userId), a));
+  });
 }
 
 const ANY_MEMBER_STATUS: readonly MemberStatus[] = ['active', 'suspended', 'deactivated', 'removed'];

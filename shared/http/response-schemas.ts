@@ -187,17 +187,19 @@ export const catalogApp = named('CatalogApp', obj({
   allowsUserSelection: z.boolean(),
 }));
 export const catalog = emptyPage(catalogApp);
+export const installationUser = named('InstallationUser', obj({
+  userId: z.string(),
+  status: z.enum(['pending', 'authorized']),
+  addedAt: isoTime,
+  authorizedAt: isoTime.optional(),
+}));
 export const installation = named('Installation', obj({
   appId: z.string(),
   name: z.string(),
   audience: z.enum(['me', 'all', 'specific']),
   installedBy: z.string(),
   installedAt: isoTime,
-  users: z.array(obj({
-    userId: z.string(),
-    status: z.enum(['pending', 'authorized']),
-    addedAt: isoTime,
-    authorizedAt: isoTime.optional(),
-  })),
+  users: z.array(installationUser),
 }));
 export const installations = emptyPage(installation);
+export const installationUsers = page(installationUser);

@@ -69,6 +69,7 @@ export const updateRoleBody = z.object({ name: name.optional(), permissions: per
 // ---- members ------------------------------------------------------------------
 export const memberStatus = z.enum(['active', 'suspended', 'deactivated', 'removed']);
 export const listMembersQuery = pagination.extend({ status: memberStatus.optional(), role: roleId.optional() });
+export const listInstallationUsersQuery = pagination.extend({ status: z.enum(['pending', 'authorized']).optional() });
 export const updateMemberBody = z.object({ role: roleId }).strict();
 export const removeMemberBody = z.object({ reassignTo: z.string().trim().min(1).max(64).optional() }).strict();
 export const removeMemberQuery = z.object({ purge: z.enum(['true', 'false']).optional() });

@@ -270,6 +270,7 @@ const RECIPES: Record<string, Recipe | Record<string, Recipe>> = {
   }),
   'GET /workspaces/{ws}/apps': async () => ({ method: 'GET', path: `${base()}/apps` }),
   'GET /workspaces/{ws}/apps/{appId}': async () => ({ method: 'GET', path: `${base()}/apps/mailbridge` }),
+  'GET /workspaces/{ws}/apps/{appId}/users': async () => ({ method: 'GET', path: `${base()}/apps/mailbridge/users?limit=5` }),
   'PATCH /workspaces/{ws}/apps/{appId}/users': async () => ({ method: 'PATCH', path: `${base()}/apps/mailbridge/users`, body: { add: [owner.userId] } }),
   'POST /workspaces/{ws}/apps/{appId}/authorize': async () => ({ method: 'POST', path: `${base()}/apps/mailbridge/authorize` }),
   'DELETE /workspaces/{ws}/apps/{appId}': async () => ({ method: 'DELETE', path: `${base()}/apps/${await installed('chatpulse')}` }),

@@ -269,6 +269,7 @@ export const CONTRACT: Record<string, Rule | Record<string, Rule>> = {
   'POST /workspaces/{ws}/apps/{appId}/install': human('apps.install'),
   'GET /workspaces/{ws}/apps': ws('member', 'apps:read'),
   'GET /workspaces/{ws}/apps/{appId}': ws('member', 'apps:read'),
+  'GET /workspaces/{ws}/apps/{appId}/users': ws('member', 'apps:read'),
   'PATCH /workspaces/{ws}/apps/{appId}/users': human('apps.install'),
   'POST /workspaces/{ws}/apps/{appId}/authorize': human('member'),
   'DELETE /workspaces/{ws}/apps/{appId}': human('apps.install'),

@@ -826,7 +826,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** People added to an installed app, paged (status: pending or authorized) */
+        get: operations["listInstallationUsers"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1044,15 +1045,16 @@ export interface components {
             installedBy: string;
             /** @description ISO-8601 UTC time */
             installedAt: string;
-            users: {
-                userId: string;
-                /** @enum {string} */
-                status: "pending" | "authorized";
-                /** @description ISO-8601 UTC time */
-                addedAt: string;
-                /** @description ISO-8601 UTC time */
-                authorizedAt?: string;
-            }[];
+            users: components["schemas"]["InstallationUser"][];
+        };
+        InstallationUser: {
+            userId: string;
+            /** @enum {string} */
+            status: "pending" | "authorized";
+            /** @description ISO-8601 UTC time */
+            addedAt: string;
+            /** @description ISO-8601 UTC time */
+            authorizedAt?: string;
         };
     };
     responses: never;
@@ -3304,6 +3306,45 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Error */
+            default: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listInstallationUsers: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "pending" | "authorized";
+            };
+            header?: never;
+            path: {
+                ws: string;
+                appId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["InstallationUser"][];
+                        nextCursor: string | null;
+                    };
+                };
             };
             /** @description Error */
             default: {
