@@ -109,6 +109,8 @@ describe('functions', () => {
       expect(p.Timeout).toBe(route.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
     }
     expect(fnProps('exportMembers')).toMatchObject({ MemorySize: 1024, Timeout: 29 });
+    // A large seat cut may take API Gateway's whole 29 s (the handler keeps a reserve to answer and email the admins).
+    expect(fnProps('reconcileLicenses')).toMatchObject({ Timeout: 29 });
     for (const name of allFunctionNames()) expect(fnProps(name).Runtime).toBe('nodejs24.x');
   });
 
@@ -255,6 +257,21 @@ describe('stream consumers and the scheduled job', () => {
     expect(fnProps(job.name).Description).toBe(`schedule: ${job.name}`);
   });
 
+  it('a job invocation that was delivered and then failed goes to the DLQ too (Lambda async on-failure destination)', () => {
+    const configs = ofType('AWS::Lambda::EventInvokeConfig');
+    for (const job of scheduledWorkers) {
+      const [, c] = configs.find(([, r]) => r.Properties.FunctionName.Ref === logicalIdOf(job.name))!;
+      expect(c.Properties).toMatchObject({
+        Qualifier: '$LATEST',
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 3600,
+        DestinationConfig: { OnFailure: { Destination: dlqArn() } },
+      });
+      // The function's own role may send to that queue (Lambda delivers the failure record as the function).
+      expect(actionsOf(job.name).has('sqs:SendMessage'), job.name).toBe(true);
+    }
+  });
+
   it('alarms cover every function\'s errors and the API\'s 5xx, all notifying one encrypted topic', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm');
     const covered = new Set<string>();
@@ -268,6 +285,24 @@ describe('stream consumers and the scheduled job', () => {
     expect(alarms.some(([, a]) => a.Properties.MetricName === '5xx' && a.Properties.Namespace === 'AWS/ApiGateway')).toBe(true);
     const [, topic] = ofType('AWS::SNS::Topic')[0]!;
     expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+  });
+
+  it('CloudWatch may publish to the alarm topic (its own policy replaces SNS\'s default), from this account\'s alarms only', () => {
+    const [topicId] = ofType('AWS::SNS::Topic')[0]!;
+    const policies = ofType('AWS::SNS::TopicPolicy').filter(([, p]) => p.Properties.Topics.some((t: { Ref: string }) => t.Ref === topicId));
+    expect(policies).toHaveLength(1);
+    const statements = policies[0]![1].Properties.PolicyDocument.Statement as Record<string, unknown>[];
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    const allow = statements.filter((st) => st.Effect === 'Allow');
+    expect(allow).toEqual([expect.objectContaining({
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: { Ref: topicId },
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*']] } },
+      },
+    })]);
   });
 });
 
