@@ -76,6 +76,40 @@ export class RateLimitedError extends AppError {
   }
 }
 
+/**
+ * DynamoDB said "slow down" and the SDK's own retries (shared/data/client.ts) did not get
+ * through: nothing of this request's failed write was applied, so the caller may retry.
+ * A 429 like any other rate limit, never a 500: the fault is load, not a bug.
+ */
+export class ThrottledError extends AppError {
+  constructor(retryAfterSeconds = 1) {
+    super(429, 'rate_limited', 'The service is busy right now; nothing was changed. Try again shortly.', { retryAfterSeconds }, {
+      'retry-after': String(retryAfterSeconds),
+    });
+  }
+}
+
+// The throttling errors DynamoDB answers with (by exception name), and the reasons a cancelled
+// transaction gives for one of its parts when that part was throttled.
+const THROTTLING_EXCEPTIONS = new Set(['ProvisionedThroughputExceededException', 'ThrottlingException', 'RequestLimitExceeded']);
+const THROTTLING_REASONS = new Set(['ThrottlingError', 'ProvisionedThroughputExceeded', 'RequestLimitExceeded']);
+
+/** Is this error DynamoDB throttling the call (a single call, or a part of a transaction)? */
+export function isThrottling(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (THROTTLING_EXCEPTIONS.has(err.name)) return true;
+  if (err.name !== 'TransactionCanceledException') return false;
+  const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.some((r) => r.Code !== undefined && THROTTLING_REASONS.has(r.Code));
+}
+
+/** Any error as the hierarchy knows it: an AppError as is, throttling as ThrottledError, else undefined (a bug: 500). */
+export function toAppError(err: unknown): AppError | undefined {
+  if (err instanceof AppError) return err;
+  if (isThrottling(err)) return new ThrottledError();
+  return undefined;
+}
+
 /** RFC 6749 §5.2 errors for the OAuth endpoints, which do not use the contract's envelope. */
 export class OAuthError extends Error {
   constructor(

@@ -16,7 +16,7 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { z, ZodError, type ZodType } from 'zod';
 import { config } from '../config.js';
-import { AppError, NotFoundError, OAuthError, UnauthenticatedError, ValidationError } from '../errors.js';
+import { AppError, NotFoundError, OAuthError, UnauthenticatedError, ValidationError, isThrottling, toAppError } from '../errors.js';
 import { verifyAccessToken } from '../auth/access-tokens.js';
 import { resolveAccess, type Access } from '../domain/access.js';
 import { logger } from '../logger.js';
@@ -109,11 +109,12 @@ function toOAuthError(err: unknown): OAuthError | undefined {
   return undefined;
 }
 
-/** Typed errors → the contract's shape (or RFC 6749 §5.2 on OAuth routes); anything else → a bare 500. */
+/** Typed errors (DynamoDB throttling becomes one: 429) → the contract's shape (or RFC 6749 §5.2 on OAuth routes); anything else → a bare 500. */
 const errorMapper = (route: RouteDef): Middleware => ({
   onError: (request) => {
-    const err = request.error;
     const requestId = request.context.awsRequestId;
+    if (isThrottling(request.error)) logger.warn('dynamodb throttled', { operation: route.operation, error: (request.error as Error).name });
+    const err = toAppError(request.error) ?? request.error;
     const headers = { ...BASE_HEADERS, 'content-type': 'application/json', 'x-request-id': requestId, 'content-security-policy': JSON_CSP };
     const oauth = route.oauth ? toOAuthError(err) : undefined;
     if (oauth) {
