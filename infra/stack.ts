@@ -80,7 +80,7 @@ export class RosterStack extends Stack {
       table: this.table,
       deadLetterQueue: this.deadLetterQueue,
       notifier: lambdas.get('send-outbox-email'),
-      jobs: scheduledWorkers.map((w) => lambdas.get(w.name)),
+      reconciliationJob: lambdas.get('license-reconciliation'),
       alarmEmail: config.alarmEmail,
     });
 

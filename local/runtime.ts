@@ -39,7 +39,7 @@ export interface LocalRuntime {
   stop(): Promise<void>;
 }
 
-export const LOCAL_JOBS = ['license-reconciliation', 'ttl-sweep'] as const;
+export const LOCAL_JOBS = ['license-reconciliation', 'outbox-redrive', 'ttl-sweep'] as const;
 
 export async function startLocal(opts: LocalOptions): Promise<LocalRuntime> {
   const owned: Running[] = [];

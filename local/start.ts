@@ -33,7 +33,7 @@ Roster is running (local mode).
   Mailbox (SES)   ${runtime.sesUrl}/         JSON: ${runtime.sesUrl}/store
   DynamoDB Local  ${runtime.dynamodbEndpoint}  table "${runtime.tableName}" (in memory)
   Local only      POST ${runtime.apiUrl}/_local/clock {"advanceSeconds":N} | {"reset":true}
-                  POST ${runtime.apiUrl}/_local/jobs/license-reconciliation | ttl-sweep
+                  POST ${runtime.apiUrl}/_local/jobs/license-reconciliation | outbox-redrive | ttl-sweep
 Press Ctrl-C to stop.
 `);
 

@@ -54,6 +54,14 @@ export const scheduledWorkers: ScheduledWorker[] = [
     defaultSchedule: 'rate(1 hour)',
     localIntervalSeconds: 3600,
   },
+  {
+    kind: 'schedule',
+    name: 'outbox-redrive',
+    handlerFile: 'functions/redrive-outbox-job.ts',
+    scheduleContext: 'outboxRedriveSchedule',
+    defaultSchedule: 'rate(15 minutes)',
+    localIntervalSeconds: 900,
+  },
 ];
 
 /** Evaluate a Lambda filter pattern against a stream record (the subset our filters use). */

@@ -30,8 +30,8 @@ export interface AlarmsProps {
   deadLetterQueue: Queue;
   /** The notifier, whose failed sends are counted from its log. */
   notifier: LambdaFunction;
-  /** Scheduled jobs, whose per-workspace failures are counted from their logs. */
-  jobs: readonly LambdaFunction[];
+  /** The reconciliation job, whose skipped workspaces are counted from its log. */
+  reconciliationJob: LambdaFunction;
   alarmEmail?: string;
 }
 
@@ -98,11 +98,9 @@ export class Alarms extends Construct {
 
     // Failures that are handled (and so never Lambda errors), counted from the structured logs.
     this.logAlarm('OutboxSendFailures', props.notifier, 'outbox delivery failed', 'OutboxSendFailures',
-      'The notifier could not send an email (SES refused it or was unreachable); it retries, then parks the record in FailedWork. See `npm run redrive`.');
-    for (const job of props.jobs) {
-      this.logAlarm(`JobFailures${job.node.id}`, job, 'license reconciliation failed for a workspace', 'ReconciliationFailures',
-        'The reconciliation job skipped a workspace after an error (it stays listed and is retried next run).');
-    }
+      'The notifier could not send an email (SES refused it or was unreachable); it retries, then parks the record in FailedWork; the outbox-redrive job resends it once SES works (docs/deploy.md runbook).');
+    this.logAlarm('ReconciliationFailures', props.reconciliationJob, 'license reconciliation failed for a workspace', 'ReconciliationFailures',
+      'The reconciliation job skipped a workspace after an error (it stays listed and is retried next run).');
 
     // The account's SES reputation (published because the configuration set enables reputation metrics).
     this.alarm('SesBounceRate', `SES bounce rate above ${SES_BOUNCE_RATE_ALARM * 100} % (SES reviews the account here and pauses sending at 10 %)`,

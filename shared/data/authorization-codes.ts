@@ -36,7 +36,9 @@ export type Redemption =
 
 /**
  * Redeem a code once: only an existing, unused, unexpired code is marked used, and the
- * session it is about to start (`familyId`) is recorded on it in the same write.
+ * session it is about to start (`familyId`) is recorded on it in the same write. A
+ * second use marks the code `reusedAt` (so the first use, if it is still starting its
+ * session, finds out: `wasReused`) and learns which session to revoke.
  */
 export async function redeemAuthorizationCode(codeHash: string, familyId: string, nowIso: string): Promise<Redemption> {
   try {
@@ -59,6 +61,24 @@ export async function redeemAuthorizationCode(codeHash: string, familyId: string
   } catch (err) {
     if (!isConditionFailure(err)) throw err;
   }
-  const seen = await db.send(new GetCommand({ TableName: tableName(), Key: authorizationCodeKey(codeHash), ConsistentRead: true }));
-  return seen.Item?.usedAt ? { outcome: 'reused', familyId: seen.Item.familyId as string | undefined } : { outcome: 'invalid' };
+  try {
+    const seen = await db.send(new UpdateCommand({
+      TableName: tableName(),
+      Key: authorizationCodeKey(codeHash),
+      UpdateExpression: 'SET reusedAt = if_not_exists(reusedAt, :now)',
+      ConditionExpression: 'attribute_exists(usedAt)',
+      ExpressionAttributeValues: { ':now': nowIso },
+      ReturnValues: 'ALL_NEW',
+    }));
+    return { outcome: 'reused', familyId: seen.Attributes?.familyId as string | undefined };
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+    return { outcome: 'invalid' };
+  }
+}
+
+/** Has a second use of this code been seen (read after the first use started its session)? */
+export async function wasReused(codeHash: string): Promise<boolean> {
+  const out = await db.send(new GetCommand({ TableName: tableName(), Key: authorizationCodeKey(codeHash), ConsistentRead: true }));
+  return out.Item?.reusedAt !== undefined;
 }

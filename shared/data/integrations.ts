@@ -10,7 +10,8 @@
  * Invariant (kept by transactions): each person in owners ∪ users has exactly one
  * live (non-dormant) grant whose `as` matches the list they are in.
  */
-import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, type BatchGetCommandOutput, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGet, batchWrite } from './batch.js';
 import { db, declareParts, declarePartFamily, tableName, queryPage, type Item, type Page, type TxPart } from './core.js';
 
 export const IntegrationPart = declareParts({ integration: 'integration' });
@@ -136,14 +137,7 @@ export function deleteGrantPart(workspaceId: string, userId: string, integration
 
 /** Idempotent clean-up of grants outside a transaction (BatchWriteItem, 25 a call). */
 export async function deleteGrants(workspaceId: string, integrationId: string, userIds: string[]): Promise<void> {
-  const requests = userIds.map((u) => ({ DeleteRequest: { Key: grantKey(workspaceId, u, integrationId) } }));
-  for (let i = 0; i < requests.length; i += 25) {
-    let batch: typeof requests | undefined = requests.slice(i, i + 25);
-    while (batch && batch.length > 0) {
-      const out: BatchWriteCommandOutput = await db.send(new BatchWriteCommand({ RequestItems: { [tableName()]: batch } }));
-      batch = out.UnprocessedItems?.[tableName()] as typeof requests | undefined;
-    }
-  }
+  await batchWrite(userIds.map((u) => ({ DeleteRequest: { Key: grantKey(workspaceId, u, integrationId) } })));
 }
 
 // ---- reads (named access patterns) --------------------------------------------
@@ -155,17 +149,8 @@ export async function getIntegration(workspaceId: string, integrationId: string,
 
 /** Integrations by id (BatchGetItem); missing ones are absent from the map. */
 export async function getIntegrationsByIds(workspaceId: string, ids: string[]): Promise<Map<string, Integration>> {
-  const out = new Map<string, Integration>();
-  const unique = [...new Set(ids)];
-  for (let i = 0; i < unique.length; i += 100) {
-    let keys: Item[] | undefined = unique.slice(i, i + 100).map((id) => integrationKey(workspaceId, id));
-    while (keys && keys.length > 0) {
-      const res: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys } } }));
-      for (const item of res.Responses?.[tableName()] ?? []) out.set(item.id as string, toIntegration(item));
-      keys = res.UnprocessedKeys?.[tableName()]?.Keys as Item[] | undefined;
-    }
-  }
-  return out;
+  const items = await batchGet(ids.map((id) => integrationKey(workspaceId, id)));
+  return new Map(items.map((item) => [item.id as string, toIntegration(item)]));
 }
 
 /** Every active integration of a workspace, oldest first (Query WS#ws, SK begins_with INT#). */

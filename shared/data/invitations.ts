@@ -7,7 +7,8 @@
  * Accepted and revoked invitations are deleted (the audit log keeps their story), so
  * every INV# item is pending or expired; expiry is decided at read time.
  */
-import { BatchGetCommand, GetCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGet } from './batch.js';
 import { db, tableName, queryPage, type Item, type Page, type PartName, type TxPart, declareParts } from './core.js';
 import { emailKey } from './users.js';
 import { memberKey, toMember, type Member } from './members.js';
@@ -43,6 +44,8 @@ export interface Invitation {
   /** The outbox message whose delivery `emailStatus` mirrors (the newest send). */
   emailMessageId: string;
   tokenHash: string;
+  /** Where a browser goes after accepting (allow-listed when invited); none: into the Console. */
+  redirectUri?: string;
   version: number;
 }
 
@@ -81,19 +84,9 @@ export async function listInvitations(workspaceId: string, limit: number, cursor
   });
 }
 
-async function batchGet(keys: { PK: string; SK: string }[]): Promise<Map<string, Item>> {
-  const found = new Map<string, Item>();
-  for (let i = 0; i < keys.length; i += 100) {
-    let pending: Record<string, unknown>[] | undefined = keys.slice(i, i + 100);
-    while (pending && pending.length > 0) {
-      const res: BatchGetCommandOutput = await db.send(new BatchGetCommand({
-        RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } },
-      }));
-      for (const item of res.Responses?.[tableName()] ?? []) found.set(`${item.PK}|${item.SK}`, item);
-      pending = res.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined;
-    }
-  }
-  return found;
+async function batchGetByKey(keys: { PK: string; SK: string }[]): Promise<Map<string, Item>> {
+  const found = await batchGet(keys, { consistent: true });
+  return new Map(found.map((item) => [`${item.PK}|${item.SK}`, item]));
 }
 
 const k = (key: { PK: string; SK: string }) => `${key.PK}|${key.SK}`;
@@ -108,7 +101,7 @@ export interface InviteeState {
 
 /** For a batch of emails: their memberships and outstanding invitations in one workspace. */
 export async function inviteeStates(workspaceId: string, emails: string[]): Promise<InviteeState[]> {
-  const first = await batchGet(emails.flatMap((e) => [emailKey(e), invitationEmailKey(workspaceId, e)]));
+  const first = await batchGetByKey(emails.flatMap((e) => [emailKey(e), invitationEmailKey(workspaceId, e)]));
   const userIds = new Map<string, string>();
   const invitationIds = new Map<string, string>();
   for (const e of emails) {
@@ -117,7 +110,7 @@ export async function inviteeStates(workspaceId: string, emails: string[]): Prom
     const inv = first.get(k(invitationEmailKey(workspaceId, e)));
     if (inv) invitationIds.set(e, inv.invitationId as string);
   }
-  const second = await batchGet([
+  const second = await batchGetByKey([
     ...[...userIds.values()].map((u) => memberKey(workspaceId, u)),
     ...[...invitationIds.values()].map((id) => invitationKey(workspaceId, id)),
   ]);

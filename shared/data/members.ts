@@ -10,7 +10,8 @@
  *  - ttl = purgeAt while removed: DynamoDB deletes the record after the window,
  *    and the stream delivers the deletion to the purge handler.
  */
-import { BatchGetCommand, BatchWriteCommand, GetCommand, QueryCommand, type BatchGetCommandOutput, type BatchWriteCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGet, batchWrite } from './batch.js';
 import { alive, db, declareParts, declarePartFamily, tableName, queryPage, type Page, type PartName, type TxPart } from './core.js';
 import { GSI } from './table.js';
 import { isAdminRole } from '../admin-roles.js';
@@ -246,30 +247,13 @@ export async function* exportedMemberPages(workspaceId: string, nowEpoch: number
  * replaces the transactional paths that keep the seat counter exact.
  */
 export async function batchPutMembers(members: Member[]): Promise<void> {
-  for (let i = 0; i < members.length; i += 25) {
-    let requests: Record<string, unknown>[] | undefined = members.slice(i, i + 25).map((m) => ({ PutRequest: { Item: memberItem(m) } }));
-    while (requests && requests.length > 0) {
-      const out: BatchWriteCommandOutput = await db.send(new BatchWriteCommand({ RequestItems: { [tableName()]: requests as never } }));
-      requests = out.UnprocessedItems?.[tableName()] as Record<string, unknown>[] | undefined;
-    }
-  }
+  await batchWrite(members.map((m) => ({ PutRequest: { Item: memberItem(m) } })));
 }
 
 /** Many memberships of one workspace by user id (BatchGetItem, 100 keys a call); missing ones are absent. */
 export async function getMembersByIds(workspaceId: string, userIds: string[], nowEpoch: number): Promise<Map<string, Member>> {
-  const out = new Map<string, Member>();
-  const unique = [...new Set(userIds)];
-  for (let i = 0; i < unique.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map((u) => memberKey(workspaceId, u));
-    while (keys && keys.length > 0) {
-      const res: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys, ConsistentRead: true } } }));
-      for (const item of res.Responses?.[tableName()] ?? []) {
-        if (alive(item, nowEpoch)) out.set(item.userId as string, toMember(item));
-      }
-      keys = res.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined;
-    }
-  }
-  return out;
+  const items = await batchGet(userIds.map((u) => memberKey(workspaceId, u)), { consistent: true });
+  return new Map(items.filter((item) => alive(item, nowEpoch)).map((item) => [item.userId as string, toMember(item)]));
 }
 
 /**

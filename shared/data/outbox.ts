@@ -5,18 +5,13 @@
  * Nothing here opens a link: a link token rides only sealed, and is dropped once sent.
  */
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { db, declareParts, declarePartFamily, tableName, transact, type Item, type TxPart } from './core.js';
+import { db, declareParts, declarePartFamily, tableName, type Item, type TxPart } from './core.js';
 import { isConditionFailure } from './conditions.js';
 import { GSI } from './table.js';
 
 const outboxPart = declarePartFamily('outbox');
-export const OutboxPart = declareParts({ redriven: 'outbox.redriven' });
-
-/**
- * Failed messages are listed in the sparse GSI3 under one partition, oldest first, so
- * the redrive finds them without a scan; a message leaves the list when it is sent or redriven.
- */
-export const OUTBOX_FAILED = 'OUTBOX_FAILED';
+/** A redrive's parts: `failed` fails when the message was redriven or sent meanwhile; `related` when a newer email superseded it. */
+export const RedrivePart = declareParts({ failed: 'redrive:failed', copy: 'redrive:copy', related: 'redrive:related' });
 
 export interface OutboxMessage {
   id: string;
@@ -33,8 +28,19 @@ export interface OutboxMessage {
   relatedKey?: { PK: string; SK: string };
 }
 
-/** `redriven`: a failed message that `npm run redrive` replaced by a fresh copy (`redrivenTo`). */
-export type OutboxStatus = 'queued' | 'sent' | 'failed' | 'redriven';
+/**
+ * `failed`: the last attempt failed (the stream may still retry it; afterwards the redrive
+ * job puts a copy back). `redriven`: a copy took over. `superseded`: a newer email for the
+ * same item (a resend) made it moot. Only `queued` and `failed` messages are ever sent.
+ */
+export type OutboxStatus = 'queued' | 'sent' | 'failed' | 'redriven' | 'superseded';
+
+/**
+ * Sparse GSI3 partition of the failed messages, oldest first, so the redrive job reads
+ * only them whatever the outbox holds. A message leaves it when sent, redriven or superseded.
+ */
+export const FAILED_OUTBOX_PARTITION = 'OUTBOX_FAILED';
+const failedIndexAttrs = (msg: Pick<OutboxMessage, 'id' | 'createdAt'>) => ({ GSI3PK: FAILED_OUTBOX_PARTITION, GSI3SK: `${msg.createdAt}#${msg.id}` });
 
 const RETENTION_SECONDS = 30 * 24 * 3600;
 export const OUTBOX_TYPE = 'outbox';
@@ -59,73 +65,9 @@ export function putOutboxPart(msg: OutboxMessage): TxPart {
   };
 }
 
-export type StoredOutboxMessage = OutboxMessage & {
-  status: OutboxStatus; attempts: number; lastError?: string; lastAttemptAt?: string; sentAt?: string; providerMessageId?: string; ttl: number; redrivenTo?: string;
-};
-
 export async function getOutboxMessage(id: string) {
   const out = await db.send(new GetCommand({ TableName: tableName(), Key: outboxKey(id), ConsistentRead: true }));
-  return out.Item as StoredOutboxMessage | undefined;
-}
-
-/** One page of failed messages, oldest failure first (GSI3, eventually consistent: re-read before acting). */
-export async function failedOutboxMessageIds(startKey?: Item, limit = 100): Promise<{ ids: string[]; next?: Item }> {
-  const out = await db.send(new QueryCommand({
-    TableName: tableName(),
-    IndexName: GSI.GSI3.name,
-    KeyConditionExpression: '#pk = :pk',
-    ExpressionAttributeNames: { '#pk': GSI.GSI3.pk },
-    ExpressionAttributeValues: { ':pk': OUTBOX_FAILED },
-    ProjectionExpression: 'id',
-    ExclusiveStartKey: startKey,
-    Limit: limit,
-  }));
-  return { ids: (out.Items ?? []).map((i) => i.id as string), next: out.LastEvaluatedKey };
-}
-
-/**
- * Replace a failed message by a fresh copy (a new id, so the stream delivers it as an
- * INSERT to the notifier again), in one transaction that also marks the old one
- * `redriven` — only if it is still `failed`, so two redrives never send twice. The
- * sealed link token is copied as ciphertext: nothing here can open it.
- */
-export async function redriveOutboxMessage(failed: StoredOutboxMessage, newId: string, now: string): Promise<void> {
-  const copy: OutboxMessage = {
-    id: newId, template: failed.template, to: failed.to, data: failed.data, createdAt: now,
-    ...(failed.sealedToken ? { sealedToken: failed.sealedToken } : {}),
-    ...(failed.relatedKey ? { relatedKey: failed.relatedKey } : {}),
-  };
-  await transact([
-    putOutboxPart(copy),
-    {
-      name: OutboxPart.redriven,
-      item: {
-        Update: {
-          TableName: tableName(),
-          Key: outboxKey(failed.id),
-          UpdateExpression: 'SET #s = :redriven, redrivenTo = :to, redrivenAt = :now REMOVE #gpk, #gsk, sealedToken',
-          ConditionExpression: '#s = :failed',
-          ExpressionAttributeNames: { '#s': 'status', '#gpk': GSI.GSI3.pk, '#gsk': GSI.GSI3.sk },
-          ExpressionAttributeValues: { ':redriven': 'redriven', ':failed': 'failed', ':to': newId, ':now': now },
-        },
-      },
-    },
-  ]);
-  // The related item (e.g. an invitation) now follows the copy — unless a newer message superseded this one.
-  if (failed.relatedKey) await updateRelatedItem(failed.relatedKey, failed.id, { status: 'queued', messageId: newId });
-}
-
-/** Mirror a message's status on its related item, only while that item still points at this message. */
-async function updateRelatedItem(key: { PK: string; SK: string }, messageId: string, set: { status: OutboxStatus; messageId?: string }): Promise<void> {
-  await db.send(new UpdateCommand({
-    TableName: tableName(),
-    Key: key,
-    UpdateExpression: `SET emailStatus = :s${set.messageId ? ', emailMessageId = :to' : ''}`,
-    ConditionExpression: 'attribute_exists(PK) AND emailMessageId = :id',
-    ExpressionAttributeValues: { ':s': set.status, ':id': messageId, ...(set.messageId ? { ':to': set.messageId } : {}) },
-  })).catch((err) => {
-    if (!isConditionFailure(err)) throw err;
-  });
+  return out.Item as (OutboxMessage & { status: OutboxStatus; attempts: number; lastError?: string; sentAt?: string; providerMessageId?: string }) | undefined;
 }
 
 export async function recordOutboxOutcome(
@@ -138,18 +80,100 @@ export async function recordOutboxOutcome(
     UpdateExpression: 'SET #s = :s, attempts = if_not_exists(attempts, :zero) + :one, lastAttemptAt = :at'
       + (outcome.error ? ', lastError = :e' : '')
       + (outcome.providerMessageId ? ', providerMessageId = :p, sentAt = :at' : '')
-      // Failed: listed for the redrive (the stream retries it meanwhile; a later success unlists it).
-      + (outcome.status === 'failed' ? ', #gpk = :failedList, #gsk = :failedAt' : '')
+      + (outcome.status === 'failed' ? ', GSI3PK = :fp, GSI3SK = :fs' : '')
       // Sent: nothing will need the link again, so not even its ciphertext stays.
-      + (outcome.status === 'sent' ? ' REMOVE sealedToken, #gpk, #gsk' : ''),
-    ExpressionAttributeNames: { '#s': 'status', ...(outcome.status === 'failed' || outcome.status === 'sent' ? { '#gpk': GSI.GSI3.pk, '#gsk': GSI.GSI3.sk } : {}) },
+      + (outcome.status === 'sent' ? ' REMOVE sealedToken, GSI3PK, GSI3SK' : ''),
+    ExpressionAttributeNames: { '#s': 'status' },
     ExpressionAttributeValues: {
       ':s': outcome.status, ':at': outcome.at, ':zero': 0, ':one': 1,
-      ...(outcome.status === 'failed' ? { ':failedList': OUTBOX_FAILED, ':failedAt': `${outcome.at}#${msg.id}` } : {}),
       ...(outcome.error ? { ':e': outcome.error.slice(0, 500) } : {}),
       ...(outcome.providerMessageId ? { ':p': outcome.providerMessageId } : {}),
+      ...(outcome.status === 'failed' ? { ':fp': failedIndexAttrs(msg).GSI3PK, ':fs': failedIndexAttrs(msg).GSI3SK } : {}),
     },
   }));
-  // Only the newest message for an item may set its status (a resend supersedes the old one).
-  if (msg.relatedKey) await updateRelatedItem(msg.relatedKey, msg.id, { status: outcome.status });
+  if (msg.relatedKey) {
+    // Only the newest message for an item may set its status (a resend supersedes the old one).
+    await db.send(new UpdateCommand({
+      TableName: tableName(),
+      Key: msg.relatedKey,
+      UpdateExpression: 'SET emailStatus = :s',
+      ConditionExpression: 'attribute_exists(PK) AND emailMessageId = :id',
+      ExpressionAttributeValues: { ':s': outcome.status, ':id': msg.id },
+    })).catch((err) => {
+      if (!isConditionFailure(err)) throw err;
+    });
+  }
+}
+
+export type StoredOutboxMessage = OutboxMessage & { status: OutboxStatus; attempts: number; lastAttemptAt?: string };
+
+/** The oldest failed messages (GSI3 OUTBOX_FAILED), at most `limit`: one bounded Query. */
+export async function oldestFailedMessages(limit: number): Promise<StoredOutboxMessage[]> {
+  const out = await db.send(new QueryCommand({
+    TableName: tableName(),
+    IndexName: GSI.GSI3.name,
+    KeyConditionExpression: 'GSI3PK = :pk',
+    ExpressionAttributeValues: { ':pk': FAILED_OUTBOX_PARTITION },
+    Limit: limit,
+  }));
+  return (out.Items ?? []).map((i) => {
+    const { PK: _a, SK: _b, GSI3PK: _c, GSI3SK: _d, type: _e, ttl: _f, ...msg } = i as Item;
+    return msg as unknown as StoredOutboxMessage;
+  });
+}
+
+/**
+ * Put a failed message back in the outbox as a fresh copy (a new id, so the stream
+ * delivers an INSERT the notifier takes), in one transaction with: the failed message
+ * becoming `redriven` (only if still failed, so a message is redriven once), and the
+ * related item's `emailStatus` following the copy (only if this message is still its
+ * newest email — else the part `related` fails and the message is superseded instead).
+ */
+export function redriveParts(failed: StoredOutboxMessage, copyId: string, at: string): TxPart[] {
+  const copy: OutboxMessage = {
+    id: copyId, template: failed.template, to: failed.to, data: failed.data, sealedToken: failed.sealedToken,
+    createdAt: at, relatedKey: failed.relatedKey,
+  };
+  return [
+    {
+      name: RedrivePart.failed,
+      item: {
+        Update: {
+          TableName: tableName(),
+          Key: outboxKey(failed.id),
+          UpdateExpression: 'SET #s = :redriven, redrivenTo = :copy REMOVE GSI3PK, GSI3SK, sealedToken',
+          ConditionExpression: '#s = :failed',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':redriven': 'redriven', ':copy': copyId, ':failed': 'failed' },
+        },
+      },
+    },
+    { ...putOutboxPart(copy), name: RedrivePart.copy },
+    ...(failed.relatedKey ? [{
+      name: RedrivePart.related,
+      item: {
+        Update: {
+          TableName: tableName(),
+          Key: failed.relatedKey,
+          UpdateExpression: 'SET emailStatus = :queued, emailMessageId = :copy',
+          ConditionExpression: 'attribute_exists(PK) AND emailMessageId = :old',
+          ExpressionAttributeValues: { ':queued': 'queued', ':copy': copyId, ':old': failed.id },
+        },
+      },
+    }] : []),
+  ];
+}
+
+/** A failed message nobody needs any more (its item was resent, accepted or revoked): out of the failed index, link dropped. */
+export async function supersede(id: string): Promise<void> {
+  await db.send(new UpdateCommand({
+    TableName: tableName(),
+    Key: outboxKey(id),
+    UpdateExpression: 'SET #s = :superseded REMOVE GSI3PK, GSI3SK, sealedToken',
+    ConditionExpression: '#s = :failed',
+    ExpressionAttributeNames: { '#s': 'status' },
+    ExpressionAttributeValues: { ':superseded': 'superseded', ':failed': 'failed' },
+  })).catch((err) => {
+    if (!isConditionFailure(err)) throw err;
+  });
 }

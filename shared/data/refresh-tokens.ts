@@ -3,7 +3,8 @@
  * client-credentials grant). Using a token marks it used and issues the next one
  * in one transaction; presenting a used token revokes the whole family.
  */
-import { BatchWriteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchWrite } from './batch.js';
 import { alive, db, declareParts, tableName, transact, type TxPart } from './core.js';
 import { isConditionFailure } from './conditions.js';
 import { GSI } from './table.js';
@@ -74,7 +75,7 @@ function putTokenPart(hash: string, t: RefreshToken): TxPart {
  * write cost of a transaction on the hottest path (client credentials).
  */
 export async function createFamily(hash: string, t: RefreshToken, familyExpiresAt: string, meta: FamilyMeta = {}): Promise<void> {
-  let pending: Record<string, unknown>[] = [
+  await batchWrite([
     {
       PutRequest: {
         Item: {
@@ -86,13 +87,7 @@ export async function createFamily(hash: string, t: RefreshToken, familyExpiresA
       },
     },
     { PutRequest: { Item: { ...refreshTokenKey(hash), type: 'refreshToken', ...t, ttl: epoch(t.expiresAt) } } },
-  ];
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt >= 5) throw new Error('Could not store the refresh token (throttled)');
-    if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-    const out = await db.send(new BatchWriteCommand({ RequestItems: { [tableName()]: pending as never } }));
-    pending = (out.UnprocessedItems?.[tableName()] ?? []) as Record<string, unknown>[];
-  }
+  ]);
 }
 
 export async function getRefreshToken(hash: string): Promise<RefreshToken | undefined> {

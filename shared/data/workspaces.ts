@@ -1,5 +1,6 @@
 /** Workspaces: settings, the seat counter and the owner pointer live on one item. */
-import { BatchGetCommand, GetCommand, QueryCommand, UpdateCommand, type BatchGetCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { batchGet } from './batch.js';
 import { db, declareParts, tableName, type Item, type TxPart } from './core.js';
 import { isConditionFailure } from './conditions.js';
 import { GSI } from './table.js';
@@ -186,14 +187,5 @@ export const exampleWorkspace = (over: Partial<Workspace> = {}): Workspace => ({
 });
 
 export async function getWorkspacesByIds(ids: string[]): Promise<Workspace[]> {
-  const out: Workspace[] = [];
-  for (let i = 0; i < ids.length; i += 100) {
-    let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map(workspaceKey);
-    while (keys && keys.length > 0) {
-      const res: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys } } }));
-      out.push(...(res.Responses?.[tableName()] ?? []).map(toWorkspace));
-      keys = res.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined;
-    }
-  }
-  return out;
+  return (await batchGet(ids.map(workspaceKey))).map(toWorkspace);
 }

@@ -11,7 +11,7 @@ import { newId } from '../ids.js';
 import { OAuthError, ValidationError } from '../errors.js';
 import { hashToken, newToken } from '../auth/secrets.js';
 import { verifierMatches } from '../auth/pkce.js';
-import { putAuthorizationCode, redeemAuthorizationCode } from '../data/authorization-codes.js';
+import { putAuthorizationCode, redeemAuthorizationCode, wasReused } from '../data/authorization-codes.js';
 import { revokeFamily } from '../data/refresh-tokens.js';
 import type { Handoff } from '../data/sign-in-links.js';
 import { startSession, type Session } from './sessions.js';
@@ -24,6 +24,13 @@ const CODE_PREFIX = 'rac_';
 /** Exact string comparison (RFC 9700 §4.1.3): no prefixes, no patterns. The Console's callback is always allowed. */
 export function isAllowedRedirectUri(uri: string): boolean {
   return uri === config.consoleCallbackUri || config.allowedRedirectUris.includes(uri);
+}
+
+/** 400 invalid_redirect_uri for a redirect URI off the allow-list (sign-in hand-off, invitations). */
+export function assertAllowedRedirectUri(uri: string): void {
+  if (!isAllowedRedirectUri(uri)) {
+    throw new ValidationError('This redirectUri is not on the allow-list.', { redirectUri: 'not allowed' }, 'invalid_redirect_uri');
+  }
 }
 
 export interface HandoffRequest {
@@ -41,9 +48,7 @@ export function handoffFrom(req: HandoffRequest): Handoff | undefined {
     }
     return undefined;
   }
-  if (!isAllowedRedirectUri(req.redirectUri)) {
-    throw new ValidationError('This redirectUri is not on the allow-list.', { redirectUri: 'not allowed' }, 'invalid_redirect_uri');
-  }
+  assertAllowedRedirectUri(req.redirectUri);
   if (req.codeChallenge === undefined) {
     throw new ValidationError('A codeChallenge (PKCE, S256) is required with a redirectUri.', { codeChallenge: 'required with redirectUri' });
   }
@@ -80,15 +85,28 @@ export interface CodeExchange {
  * outcome, so a wrong verifier cannot be retried; a second use of a redeemed code
  * revokes the session the first one started (RFC 6749 §4.1.2). Every failure is
  * `invalid_grant`, with no hint which binding failed.
+ *
+ * The two uses may race: the second may look for the first one's session before it is
+ * written. So the second marks the code reused before it revokes, and the first reads
+ * the code again after writing its session. Single-item operations are linearizable:
+ * either the first sees the mark (and revokes its own session), or its session was
+ * written before the mark, hence before the second's revocation. No order leaves a
+ * live session.
  */
 export async function exchangeCode(req: CodeExchange): Promise<Session> {
   const invalid = () => new OAuthError('invalid_grant', 'The authorization code is invalid, expired or already used, or does not match this redirect_uri and code_verifier.');
   if (!req.code.startsWith(CODE_PREFIX)) throw invalid();
   const now = clock.nowIso();
   const familyId = newId('fam');
-  const r = await redeemAuthorizationCode(await hashToken(req.code), familyId, now);
+  const codeHash = await hashToken(req.code);
+  const r = await redeemAuthorizationCode(codeHash, familyId, now);
   if (r.outcome === 'reused' && r.familyId) await revokeFamily(r.familyId, now);
   if (r.outcome !== 'redeemed') throw invalid();
   if (r.code.redirectUri !== req.redirectUri || !verifierMatches(req.codeVerifier, r.code.codeChallenge)) throw invalid();
-  return startSession({ type: 'user', userId: r.code.userId }, { familyId, userAgent: r.code.userAgent });
+  const session = await startSession({ type: 'user', userId: r.code.userId }, { familyId, userAgent: r.code.userAgent });
+  if (await wasReused(codeHash)) {
+    await revokeFamily(familyId, clock.nowIso());
+    throw invalid();
+  }
+  return session;
 }

@@ -28,7 +28,8 @@ import { roleAssignmentParts, roleName } from './roles.js';
 import { auditPart, linkEmailPart, SYSTEM_ACTOR } from './events.js';
 import { viewMember, type MemberView } from './members.js';
 import { purgeOrphanedIntegrations } from './integration-assets.js';
-import { startSession, type Session } from './sessions.js';
+import { startSession, type Session, type SessionStart } from './sessions.js';
+import { assertAllowedRedirectUri, isAllowedRedirectUri } from './handoff.js';
 import type { Access, Actor } from './access.js';
 
 const DAY = 24 * 3600;
@@ -110,6 +111,7 @@ interface InviteContext {
   role: string;
   roleName: string;
   expiresInDays: number;
+  redirectUri?: string;
 }
 
 function newInvitation(ctx: InviteContext, email: string, tokenHash: string, now: string): Invitation {
@@ -126,6 +128,7 @@ function newInvitation(ctx: InviteContext, email: string, tokenHash: string, now
     emailStatus: 'queued',
     emailMessageId: newId('out'),
     tokenHash,
+    ...(ctx.redirectUri !== undefined ? { redirectUri: ctx.redirectUri } : {}),
     version: 0,
   };
 }
@@ -185,8 +188,9 @@ async function assertInvitationBudget(workspaceId: string, count: number): Promi
 export async function inviteMembers(
   workspaceId: string,
   access: Access,
-  input: { emails: string | string[]; role?: string; expiresInDays?: number },
+  input: { emails: string | string[]; role?: string; expiresInDays?: number; redirectUri?: string },
 ): Promise<{ results: InviteResult[] }> {
+  if (input.redirectUri !== undefined) assertAllowedRedirectUri(input.redirectUri);
   const { valid, order } = parseEmails(input.emails);
   const workspace = await requireWorkspace(workspaceId, true);
   const role = input.role ?? workspace.defaultRole;
@@ -194,6 +198,7 @@ export async function inviteMembers(
   const ctx: InviteContext = {
     workspace, actor: access.actor, inviter: await inviterOf(access), role,
     roleName: await roleName(workspaceId, role), expiresInDays: input.expiresInDays ?? DEFAULT_EXPIRY_DAYS,
+    ...(input.redirectUri !== undefined ? { redirectUri: input.redirectUri } : {}),
   };
 
   const nowIso = clock.nowIso();
@@ -320,6 +325,14 @@ export interface Acceptance {
   session: Session;
 }
 
+/** A joined member, before any session: where the invitation asked a browser to go, if anywhere. */
+interface Joined {
+  workspace: { id: string; name: string };
+  member: MemberView;
+  userId: string;
+  redirectUri?: string;
+}
+
 /** Contended transactions (ten people taking the last seat) are retried after a short random pause. */
 const ACCEPT_ATTEMPTS = 12;
 const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 20 * (attempt + 1)));
@@ -330,7 +343,7 @@ const pause = (attempt: number) => new Promise((r) => setTimeout(r, Math.random(
  * cancels all of it, so a link is used at most once, a rejected acceptance (no seat)
  * leaves the invitation pending, and the seat count stays exact.
  */
-export async function acceptInvitation(token: string, fullName: string | undefined): Promise<Acceptance> {
+async function join(token: string, fullName: string | undefined): Promise<Joined> {
   for (let attempt = 0; ; attempt++) {
     const inv = await liveInvitation(token);
     const nowIso = clock.nowIso();
@@ -373,8 +386,7 @@ export async function acceptInvitation(token: string, fullName: string | undefin
         auditPart(workspace.id, actor, 'invitation.accepted', { type: 'invitation', id: inv.id }, { email: inv.email, userId: user.id }, nowIso),
         auditPart(workspace.id, actor, 'member.joined', { type: 'member', id: user.id }, { role: inv.role, invitationId: inv.id }, nowIso),
       ]);
-      const session = await startSession({ type: 'user', userId: user.id });
-      return { workspace: { id: workspace.id, name: workspace.name }, member: viewMember(member), session };
+      return { workspace: { id: workspace.id, name: workspace.name }, member: viewMember(member), userId: user.id, redirectUri: inv.redirectUri };
     } catch (err) {
       if (!(err instanceof TransactionConflict)) throw err;
       if (err.has(InvitationPart.token)) throw notFound();
@@ -385,4 +397,28 @@ export async function acceptInvitation(token: string, fullName: string | undefin
       await pause(attempt);
     }
   }
+}
+
+/** Accept for an API client: the membership and a session. */
+export async function acceptInvitation(token: string, fullName: string | undefined): Promise<Acceptance> {
+  const { workspace, member, userId } = await join(token, fullName);
+  return { workspace, member, session: await startSession({ type: 'user', userId }) };
+}
+
+export type BrowserAcceptance =
+  /** The invitation's own redirect URI (still on the allow-list): no session, nothing in the URL. */
+  | { kind: 'redirect'; location: string }
+  /** Into the Console, signed in. */
+  | { kind: 'console'; workspaceId: string; session: Session };
+
+/**
+ * Accept in a browser (API.md "Invitations": "after accepting in a browser the person
+ * is taken there (no code in the URL), or, without one, into the Console, signed in").
+ * The redirect URI is checked against the allow-list again: one removed since the
+ * invitation was sent falls back to the Console.
+ */
+export async function acceptInvitationInBrowser(token: string, fullName: string | undefined, start: SessionStart = {}): Promise<BrowserAcceptance> {
+  const { workspace, userId, redirectUri } = await join(token, fullName);
+  if (redirectUri !== undefined && isAllowedRedirectUri(redirectUri)) return { kind: 'redirect', location: redirectUri };
+  return { kind: 'console', workspaceId: workspace.id, session: await startSession({ type: 'user', userId }, start) };
 }

@@ -12,8 +12,9 @@ import { openLinkToken } from '../auth/link-seal.js';
 
 export async function deliver(msg: OutboxMessage): Promise<'sent' | 'skipped'> {
   // The stream delivers at least once: a message already sent is not sent again.
+  // A message that was redriven (a copy is sent instead) or superseded is not sent either.
   const current = await getOutboxMessage(msg.id);
-  if (current?.status === 'sent') return 'skipped';
+  if (current && current.status !== 'queued' && current.status !== 'failed') return 'skipped';
   try {
     const data = msg.sealedToken ? { ...msg.data, token: await openLinkToken(msg.sealedToken) } : msg.data;
     const providerMessageId = await sendEmail(msg.to, render(msg.template, data));

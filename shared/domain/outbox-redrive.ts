@@ -1,62 +1,51 @@
 /**
- * Resend emails the notifier gave up on (`npm run redrive`, docs/deploy.md runbook).
- *
- * The stream keeps a record 24 h and the dead-letter queue holds only its metadata,
- * so the table is the source: failed messages are listed in a sparse index (no scan),
- * each is re-read consistently and replaced by a fresh copy that the stream hands to
- * the notifier again. Idempotent: a message is redriven only while it is still
- * `failed`, so a second run (or two at once) sends nothing twice.
+ * After an SES outage: emails that failed go back in the outbox, once each, for the
+ * notifier (shared/domain/notifier.ts) to send. Separate from the notifier on purpose:
+ * this job neither opens sealed links nor sends email, so its function gets neither
+ * permission (test/infra/stack.test.ts checks both).
  */
 import { clock } from '../clock.js';
 import { newId } from '../ids.js';
-import { TransactionConflict, type Item } from '../data/core.js';
-import { failedOutboxMessageIds, getOutboxMessage, redriveOutboxMessage } from '../data/outbox.js';
+import { TransactionConflict, transact } from '../data/core.js';
+import { oldestFailedMessages, redriveParts, RedrivePart, supersede } from '../data/outbox.js';
 
-export interface RedriveOptions {
-  /** List what would be resent, change nothing. */
-  dryRun?: boolean;
-  /** Only messages of this template (e.g. `invitation`). */
-  template?: string;
-  /** Stop after this many. */
-  limit?: number;
+/** The stream's own retries of a failed message are over by then (and in AWS its records are in the DLQ). */
+export const REDRIVE_AFTER_SECONDS = 15 * 60;
+/** Messages one run puts back: a bounded read and write whatever the backlog; the next run takes the rest. */
+export const REDRIVE_BATCH = 200;
+
+export interface RedriveSummary {
+  redriven: number;
+  superseded: number;
+  /** Failed too recently: the stream may still be retrying them. */
+  waiting: number;
 }
 
-export interface RedriveReport {
-  /** Messages resent (or, in a dry run, that would be). */
-  redriven: { id: string; template: string; newId?: string; failedAt?: string; lastError?: string }[];
-  /** Listed but not resent: no longer failed (sent by a retry, redriven meanwhile), expired, or another template. */
-  skipped: number;
-}
-
-export async function redriveFailedEmails(opts: RedriveOptions = {}): Promise<RedriveReport> {
-  const report: RedriveReport = { redriven: [], skipped: 0 };
-  let startKey: Item | undefined;
-  do {
-    const page = await failedOutboxMessageIds(startKey);
-    for (const id of page.ids) {
-      if (opts.limit !== undefined && report.redriven.length >= opts.limit) return report;
-      // The index lags the table: act only on what a consistent read says now.
-      const msg = await getOutboxMessage(id);
-      if (!msg || msg.status !== 'failed' || msg.ttl <= clock.nowEpochSeconds() || (opts.template && msg.template !== opts.template)) {
-        report.skipped += 1;
-        continue;
-      }
-      const entry = { id, template: msg.template, failedAt: msg.lastAttemptAt, lastError: msg.lastError };
-      if (opts.dryRun) {
-        report.redriven.push(entry);
-        continue;
-      }
-      const copyId = newId('out');
-      try {
-        await redriveOutboxMessage(msg, copyId, clock.nowIso());
-      } catch (err) {
-        // Someone else redrove it (or a retry sent it) between the read and the write.
-        if (err instanceof TransactionConflict) { report.skipped += 1; continue; }
-        throw err;
-      }
-      report.redriven.push({ ...entry, newId: copyId });
+/**
+ * After an SES outage: put each failed email back in the outbox once (a copy the stream
+ * delivers like a new message), oldest first. An email whose item has moved on (an
+ * invitation resent, accepted or revoked) is superseded instead of sent.
+ */
+export async function redriveFailedEmails(): Promise<RedriveSummary> {
+  const summary: RedriveSummary = { redriven: 0, superseded: 0, waiting: 0 };
+  const now = clock.nowIso();
+  const settledBefore = new Date(clock.nowMs() - REDRIVE_AFTER_SECONDS * 1000).toISOString();
+  for (const msg of await oldestFailedMessages(REDRIVE_BATCH)) {
+    if ((msg.lastAttemptAt ?? msg.createdAt) > settledBefore) {
+      summary.waiting += 1;
+      continue;
     }
-    startKey = page.next;
-  } while (startKey);
-  return report;
+    try {
+      await transact(redriveParts(msg, newId('out'), now));
+      summary.redriven += 1;
+    } catch (err) {
+      if (!(err instanceof TransactionConflict)) throw err;
+      if (err.has(RedrivePart.related)) {
+        await supersede(msg.id);
+        summary.superseded += 1;
+      }
+      // RedrivePart.failed: another run took it (or it was sent meanwhile).
+    }
+  }
+  return summary;
 }

@@ -1,6 +1,9 @@
 /**
  * Every email Roster sends: a subject, a text part and an HTML part, with links
- * built from PUBLIC_URL. Templates are pure functions of their data.
+ * built from PUBLIC_URL. Templates are pure functions of their data. A link a person
+ * follows lands on a page: the sign-in and invitation links on their confirmation
+ * pages (GET never consumes), every other on a Console page (`/console/…`), which
+ * survives the sign-in round trip — never on a bearer-protected JSON route.
  */
 import { config } from '../config.js';
 import { escapeHtml as e } from '../html.js';
@@ -55,7 +58,7 @@ export const templates: Record<string, (d: Data) => RenderedEmail> = {
     // `members` may be the first names only (an email stays small); `total` is the full count.
     const total = typeof d.total === 'number' ? d.total : names.length;
     const more = total > names.length ? `…and ${total - names.length} more` : '';
-    const url = `${config.publicUrl}/workspaces/${str(d, 'workspaceId')}/members?status=deactivated`;
+    const url = `${config.publicUrl}/console/workspaces/${str(d, 'workspaceId')}/members?status=deactivated`;
     return {
       subject: `${total} member(s) of ${str(d, 'workspaceName')} were deactivated`,
       text: `Seat reconciliation deactivated ${total} member(s) of "${str(d, 'workspaceName')}" because the workspace has ${str(d, 'seatLimit')} licence(s):\n${[...names, ...(more ? [more] : [])].map((n) => `- ${n}`).join('\n')}\n\nReview: ${url}\n`,
@@ -63,7 +66,7 @@ export const templates: Record<string, (d: Data) => RenderedEmail> = {
     };
   },
   'integration-shared': (d) => {
-    const url = `${config.publicUrl}/workspaces/${str(d, 'workspaceId')}/integrations/${str(d, 'integrationId')}`;
+    const url = `${config.publicUrl}/console/workspaces/${str(d, 'workspaceId')}/integrations/${str(d, 'integrationId')}`;
     return {
       subject: `${str(d, 'sharedByName')} shared the integration "${str(d, 'integrationName')}" with you`,
       text: `${str(d, 'sharedByName')} gave you ${str(d, 'as')} access to the integration "${str(d, 'integrationName')}" in ${str(d, 'workspaceName')}.\n\nOpen it: ${url}\n`,
@@ -71,7 +74,7 @@ export const templates: Record<string, (d: Data) => RenderedEmail> = {
     };
   },
   'app-added': (d) => {
-    const url = `${config.publicUrl}/workspaces/${str(d, 'workspaceId')}/apps/${str(d, 'appId')}`;
+    const url = `${config.publicUrl}/console/workspaces/${str(d, 'workspaceId')}/my-apps/${str(d, 'appId')}`;
     return {
       subject: `${str(d, 'adminName')} added ${str(d, 'appName')} for you`,
       text: `${str(d, 'adminName')} added the app "${str(d, 'appName')}" to your account in ${str(d, 'workspaceName')}. Authorize it to finish the installation:\n\n${url}\n`,

@@ -57,6 +57,32 @@ export function assertSameOrigin(headers: Record<string, string | undefined>): v
   }
 }
 
+/**
+ * A browser confirming a link (our own page's form: "Sign in", "Accept invitation") may
+ * leave with a Console session; a form posted from another site may not (login CSRF:
+ * it would sign the victim in as someone else). Our pages are served with
+ * `Referrer-Policy: no-referrer`, so browsers send `Origin: null` on their form posts;
+ * `Sec-Fetch-Site` still says `same-origin`. Clients that send neither are not browsers.
+ */
+export function assertPostedFromOurPage(headers: Record<string, string | undefined>): void {
+  const origin = headers.origin;
+  const site = headers['sec-fetch-site'];
+  const ours = origin === undefined || origin === publicOrigin || (origin === 'null' && site === 'same-origin');
+  if (!ours || (site !== undefined && site !== 'same-origin')) {
+    throw new ForbiddenError('Open the link and press the button on its page.', 'cross_origin_request');
+  }
+}
+
+/**
+ * A person who confirmed a link lands in the Console signed in: `303` to a Console
+ * path (relative: the Console is on this origin) with the session's refresh token in
+ * the cookie. The Console's first refresh turns it into an access token; no token is
+ * ever in the URL.
+ */
+export function intoConsole(session: { refresh_token: string }, path = '/console/'): HttpResult<never> {
+  return { statusCode: 303, headers: { location: path }, cookies: [sessionCookie(session.refresh_token, config.refreshTokenTtlSeconds)] };
+}
+
 /** A cross-site form or a simple request cannot set a custom header; a page on our origin can. */
 export function assertCsrfHeader(headers: Record<string, string | undefined>): void {
   if (headers[CSRF_HEADER] !== '1') {

@@ -60,7 +60,7 @@ export const routes = [
   // ---- sign-in ----------------------------------------------------------------
   { operation: 'requestEmailLink', method: 'POST', path: '/auth/email-link', summary: 'Email a single-use sign-in link', tag: 'auth', auth: 'none', body: s.requestEmailLinkBody, successStatus: 202, response: r.empty },
   { operation: 'showEmailLink', method: 'GET', path: '/auth/email-link/{token}', summary: 'Sign-in page (never consumes the link)', tag: 'auth', auth: 'none', rendered: 'text/html' },
-  { operation: 'consumeEmailLink', method: 'POST', path: '/auth/email-link/{token}', summary: 'Use a sign-in link: returns a session', tag: 'auth', auth: 'none', response: r.session, rendered: 'text/html' },
+  { operation: 'consumeEmailLink', method: 'POST', path: '/auth/email-link/{token}', summary: 'Use a sign-in link: a session (JSON); a browser\'s form post is sent on (303) to the hand-off target, or into the Console with the session cookie', tag: 'auth', auth: 'none', response: r.session, rendered: 'text/html' },
   { operation: 'issueToken', method: 'POST', path: '/oauth/token', summary: 'OAuth 2.0 token endpoint (authorization_code with PKCE, client_credentials, refresh_token)', tag: 'auth', auth: 'none', body: s.tokenRequestBody, oauth: true, response: r.session },
   { operation: 'revokeToken', method: 'POST', path: '/oauth/revoke', summary: 'OAuth 2.0 token revocation (RFC 7009)', tag: 'auth', auth: 'none', body: s.revokeRequestBody, oauth: true, response: r.empty },
   { operation: 'createConsoleSession', method: 'POST', path: '/auth/session', summary: 'Console sign-in: exchange the hand-off code for an access token; the refresh credential goes into an HttpOnly cookie', tag: 'auth', auth: 'none', sessionCookie: 'same-origin', body: s.createConsoleSessionBody, response: r.consoleSession },
@@ -105,7 +105,7 @@ export const routes = [
   { operation: 'resendInvitation', method: 'POST', path: `${ws}/invitations/{invitationId}/resend`, summary: 'Resend with a new link (the old one dies)', tag: 'invitations', auth: 'any', permission: 'members.manage', scope: 'invitations:write', response: r.invitation },
   { operation: 'revokeInvitation', method: 'DELETE', path: `${ws}/invitations/{invitationId}`, summary: 'Revoke an invitation', tag: 'invitations', auth: 'any', permission: 'members.manage', scope: 'invitations:write', successStatus: 204  },
   { operation: 'getInvitationByToken', method: 'GET', path: '/invitations/{token}', summary: 'Invitation page (HTML) or details (JSON); never accepts', tag: 'invitations', auth: 'none', response: r.invitationDetails, rendered: 'text/html' },
-  { operation: 'acceptInvitation', method: 'POST', path: '/invitations/{token}/accept', summary: 'Accept an invitation', tag: 'invitations', auth: 'optional-user', body: s.acceptInvitationBody, bodyOptional: true, response: r.acceptance, rendered: 'text/html' },
+  { operation: 'acceptInvitation', method: 'POST', path: '/invitations/{token}/accept', summary: 'Accept an invitation: a session (JSON); a browser\'s form post lands (303) in the Console, signed in', tag: 'invitations', auth: 'optional-user', body: s.acceptInvitationBody, bodyOptional: true, response: r.acceptance, rendered: 'text/html' },
 
   // ---- application users ------------------------------------------------------
   { operation: 'listAccessTypes', method: 'GET', path: '/access-types', summary: 'Access types and their scopes', tag: 'app-users', auth: 'none', response: r.accessTypes },

@@ -78,6 +78,7 @@ export const inviteBody = z.object({
   emails: z.union([z.array(z.string().max(320)).min(1).max(100), z.string().min(1).max(100 * 320)]),
   role: roleId.optional(),
   expiresInDays: z.number().int().min(1).max(30).optional(),
+  redirectUri: redirectUri.optional(),
 }).strict();
 export const acceptInvitationBody = z.object({ fullName: fullName.optional() }).strict();
 

@@ -1,12 +1,15 @@
 /**
  * The invitation flow as a person lives it, in headless Chromium: the owner invites,
  * SES (the emulator) delivers, the invitee opens the emailed link, sees who invites
- * them to what, types their name, presses "Accept invitation", and is a member.
+ * them to what, types their name, presses "Accept invitation", and is a member —
+ * signed in to the Console on the workspace's page, with nothing token-like in the
+ * URL or in page script's reach.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from '../support/browser.js';
-import { startHarness, uniqueEmail, type Harness } from '../support/harness.js';
+import { uniqueEmail, type Harness } from '../support/harness.js';
+import { poll, startConsoleHarness } from '../support/console-browser.js';
 import { emailsTo } from '../support/mail.js';
 import { createWorkspace, signIn } from '../support/given.js';
 
@@ -14,8 +17,7 @@ let h: Harness;
 let browser: Browser;
 
 beforeAll(async () => {
-  h = await startHarness();
-  browser = await launchChromium();
+  [h, browser] = await Promise.all([startConsoleHarness(), launchChromium()]);
 });
 afterAll(async () => {
   await browser?.close();
@@ -28,7 +30,7 @@ function localUrl(emailedLink: string): string {
 }
 
 describe('accepting an invitation in a browser', () => {
-  it('invite → open the emailed link → see the invitation → enter a name → Accept → active member', async () => {
+  it('invite → open the emailed link → see the invitation → enter a name → Accept → active member, signed in to the Console', async () => {
     const owner = await signIn(h, uniqueEmail('owner'), 'Olive Owner');
     const ws = await createWorkspace(h, owner, 'Browser & Co');
     const email = uniqueEmail('invitee');
@@ -54,12 +56,20 @@ describe('accepting an invitation in a browser', () => {
       expect(pending.json.items).toHaveLength(1);
 
       await page.getByLabel('Your full name').fill('Bea Browser');
-      await Promise.all([page.waitForURL(/\/accept$/), page.getByRole('button', { name: 'Accept invitation' }).click()]);
-      expect(await page.locator('h1').innerText()).toBe('You joined Browser & Co');
-      expect(await page.content()).not.toMatch(/access_token|refresh_token/);
+      await Promise.all([
+        page.waitForURL(`${h.url}/console/workspaces/${ws}/members`),
+        page.getByRole('button', { name: 'Accept invitation' }).click(),
+      ]);
+      // Signed in: the Console turned the cookie into an access token and shows the workspace.
+      await poll(() => page.getByRole('heading', { level: 1 }).innerText()).toBe('Members of Browser & Co');
+      await poll(() => page.getByRole('link', { name: 'Bea Browser' }).count()).toBe(1);
+      expect(await page.evaluate('[document.cookie, JSON.stringify(localStorage), JSON.stringify(sessionStorage), location.href]'))
+        .toEqual(['', '{}', '{}', `${h.url}/console/workspaces/${ws}/members`]);
+      const [cookie] = await page.context().cookies();
+      expect(cookie).toMatchObject({ name: 'roster_session', path: '/auth/session', httpOnly: true, sameSite: 'Strict' });
 
-      // Reloading the result page re-posts the used link: it is refused, nothing changes.
-      const replay = await page.reload();
+      // Back to the used link's page: it says so, and accepts nothing.
+      const replay = await page.goto(localUrl(link));
       expect(replay!.status()).toBe(404);
     } finally {
       await page.close();

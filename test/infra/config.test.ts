@@ -31,7 +31,7 @@ describe('readStackConfig', () => {
       workspacesPerUserPerDay: 10,
       defaultSeats: 10,
       maxBodyBytes: 262144,
-      schedules: { reconciliationSchedule: 'rate(1 hour)' },
+      schedules: { reconciliationSchedule: 'rate(1 hour)', outboxRedriveSchedule: 'rate(15 minutes)' },
     });
   });
 

@@ -461,7 +461,7 @@ describe('operations: what would otherwise fail silently', () => {
     const logGroupOf = (name: string) => fnProps(name).LoggingConfig.LogGroup.Ref as string;
     const expectations = [
       { fn: 'send-outbox-email', message: 'outbox delivery failed', metric: 'OutboxSendFailures' },
-      ...scheduledWorkers.map((w) => ({ fn: w.name, message: 'license reconciliation failed for a workspace', metric: 'ReconciliationFailures' })),
+      { fn: 'license-reconciliation', message: 'license reconciliation failed for a workspace', metric: 'ReconciliationFailures' },
     ];
     for (const e of expectations) {
       const [, f] = filters.find(([, x]) => x.Properties.LogGroupName.Ref === logGroupOf(e.fn))!;

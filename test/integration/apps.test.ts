@@ -10,7 +10,7 @@ import { startHarness, type Harness, type TestResponse } from '../support/harnes
 import { type Person, type Team } from '../support/given.js';
 import * as given from '../support/given.js';
 import { seedMember } from '../support/seed.js';
-import { emailsTo } from '../support/mail.js';
+import { emailsTo, linksIn } from '../support/mail.js';
 import { clock } from '../../shared/clock.js';
 import { transact } from '../../shared/data/core.js';
 import { getMember, replaceMemberPart } from '../../shared/data/members.js';
@@ -144,7 +144,8 @@ describe('installing', () => {
       const mails = await appMails(p.email);
       expect(mails).toHaveLength(1);
       expect(mails[0]!.subject).toBe('Adam Admin added MailBridge for you');
-      expect(mails[0]!.body.text).toContain(`/workspaces/${t.ws}/apps/mailbridge`);
+      // "Authorize app" opens the Console's My apps page (a person's browser has no bearer token).
+      expect(linksIn(mails[0]!)).toEqual([`http://127.0.0.1:3000/console/workspaces/${t.ws}/my-apps/mailbridge`]);
       expect(mails[0]!.body.html).toContain('Adam Admin');
       expect(mails[0]!.body.html).toContain('MailBridge');
     }

@@ -50,6 +50,9 @@ async function refusal(p: Promise<unknown>): Promise<{ error?: string; status?: 
   throw new Error('the exchange was expected to fail');
 }
 
+/** GET /me with a bearer token, as any client sends it (openid-client throws on a 401 challenge). */
+const bearerMe = (accessToken: string) => fetch(`${h.url}/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+
 const me = async (accessToken: string) =>
   client.fetchProtectedResource(host.oidc, accessToken, new URL(`${issuer}/me`), 'GET');
 
@@ -122,11 +125,66 @@ describe('refusals', () => {
     expect(await refusal(client.refreshTokenGrant(host.oidc, first.refresh_token!))).toEqual({ error: 'invalid_grant', status: 400 });
   });
 
-  it('concurrent exchanges of one code: exactly one succeeds', async () => {
-    const attempt = await host.newAttempt();
-    const callback = await codeFor(uniqueEmail('race'), attempt);
-    const results = await Promise.allSettled(Array.from({ length: 6 }, () => exchange(callback, attempt)));
-    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  it('racing exchanges of one code leave no live session: at most one gets tokens, and those are revoked (RFC 6749 §4.1.2)', async () => {
+    // Loaded here: shared/config.ts must first see the PUBLIC_URL beforeAll chose.
+    const { getUserByEmail } = await import('../../shared/data/users.js');
+    const { listLiveFamiliesOf } = await import('../../shared/data/refresh-tokens.js');
+    const live = async (email: string) => {
+      const user = await getUserByEmail(email);
+      return (await listLiveFamiliesOf(user!.id, 100, undefined, clock.nowEpochSeconds())).items.length;
+    };
+    // Control: one exchange, no race, leaves one live session (the check below can see one).
+    const controlEmail = uniqueEmail('race-control');
+    const controlAttempt = await host.newAttempt();
+    const control = await exchange(await codeFor(controlEmail, controlAttempt), controlAttempt);
+    expect(await live(controlEmail)).toBe(1);
+    expect((await bearerMe(control.access_token)).status).toBe(200);
+
+    // The two orders a race can take: the second use revokes after the first use's session
+    // exists, or before the first use has written it (its family write slowed, as a loaded
+    // table or a cold connection would). Both must end with nothing live.
+    const { dynamodb } = await import('../../shared/data/client.js');
+    let slowFamilyWrites = false;
+    dynamodb.middlewareStack.add((next) => async (args) => {
+      const input = JSON.stringify(args.input);
+      if (slowFamilyWrites && input.includes('"Item"') && input.includes('RTF#')) await new Promise((r) => setTimeout(r, 400));
+      return next(args);
+    }, { step: 'initialize', name: 'slowFamilyWrites' });
+
+    const CODES = 8;
+    const racers = (i: number) => 2 + (i % 3); // 2, 3 or 4 exchanges of the same code at once
+    const figures: string[] = [];
+    try {
+      for (const slow of [false, true]) {
+        const codes: { email: string; attempt: Attempt; callback: URL }[] = [];
+        for (let i = 0; i < CODES; i++) {
+          const email = uniqueEmail(`race${i}`);
+          const attempt = await host.newAttempt();
+          codes.push({ email, attempt, callback: await codeFor(email, attempt) });
+        }
+        slowFamilyWrites = slow;
+        const rounds = await Promise.all(codes.map(async ({ email, attempt, callback }, i) => ({
+          email, results: await Promise.allSettled(Array.from({ length: racers(i) }, () => exchange(callback, attempt))),
+        })));
+        slowFamilyWrites = false;
+        let issued = 0;
+        for (const { email, results } of rounds) {
+          const won = results.filter((r) => r.status === 'fulfilled').map((r) => r.value);
+          expect(won.length).toBeLessThanOrEqual(1);
+          for (const r of results) if (r.status === 'rejected') expect(await refusal(Promise.reject(r.reason))).toEqual({ error: 'invalid_grant', status: 400 });
+          for (const tokens of won) {
+            issued++;
+            expect((await bearerMe(tokens.access_token)).status).toBe(401);
+            expect(await refusal(client.refreshTokenGrant(host.oidc, tokens.refresh_token!))).toEqual({ error: 'invalid_grant', status: 400 });
+          }
+          expect(await live(email), email).toBe(0);
+        }
+        figures.push(`${slow ? 'slow' : 'plain'} family writes: ${CODES} codes, ${rounds.reduce((n, r) => n + r.results.length, 0)} exchanges, ${issued} got tokens first (then revoked), ${CODES - issued} refused outright; live sessions left: 0`);
+      }
+    } finally {
+      dynamodb.middlewareStack.remove('slowFamilyWrites');
+    }
+    console.info(`code race — ${figures.join('; ')}`);
   });
 
   it('a code expires 60 s after it is issued (service clock)', async () => {

@@ -9,7 +9,7 @@ import { startHarness, uniqueEmail, type Harness, type TestResponse } from '../s
 import { signIn, type Person, type Team } from '../support/given.js';
 import * as given from '../support/given.js';
 import { seedMember, type SeededMember } from '../support/seed.js';
-import { emailsTo } from '../support/mail.js';
+import { emailsTo, linksIn } from '../support/mail.js';
 import { allGrantsOfUser, getIntegration } from '../../shared/data/integrations.js';
 
 let h: Harness;
@@ -110,7 +110,7 @@ describe('sharing ("Specify Owners" / "Specify Users")', () => {
     const annMail = await sharedMails(ann.email);
     expect(annMail).toHaveLength(1);
     expect(annMail[0]!.subject).toBe('Olivia Owner shared the integration "Partner pipeline" with you');
-    expect(annMail[0]!.body.text).toContain(`/workspaces/${t.ws}/integrations/${id}`);
+    expect(linksIn(annMail[0]!)).toEqual([`http://127.0.0.1:3000/console/workspaces/${t.ws}/integrations/${id}`]);
     expect(annMail[0]!.body.text).toContain('user access');
     expect(annMail[0]!.body.html).toContain('Partner pipeline');
     expect(await sharedMails(bob.email)).toHaveLength(1);

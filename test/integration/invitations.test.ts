@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 // Config is read once at module load: a small daily budget, set before anything imports it.
-vi.hoisted(() => { process.env.INVITATIONS_PER_WORKSPACE_PER_DAY = '30'; });
+vi.hoisted(() => {
+  process.env.INVITATIONS_PER_WORKSPACE_PER_DAY = '30';
+  process.env.ALLOWED_REDIRECT_URIS = 'https://app.example.com/welcome';
+});
 
 import { startHarness, uniqueEmail, type Harness } from '../support/harness.js';
 import { emailsTo, lastLinkTo } from '../support/mail.js';
@@ -11,6 +14,7 @@ import { clock, addSeconds } from '../../shared/clock.js';
 import { transact } from '../../shared/data/core.js';
 import { getMember, replaceMemberPart } from '../../shared/data/members.js';
 import { advanceClock } from '../support/clock.js';
+import { landedInConsole } from '../support/console-session.js';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
@@ -248,18 +252,82 @@ describe('the invitation link', () => {
     expect(me.json.workspaces).toEqual([{ id: ws, name: 'Acme Workspace', role: 'contributor', status: 'active' }]);
   });
 
-  it('a browser form post gets a page, not tokens', async () => {
-    const { owner, ws } = await ownerWithWorkspace();
-    const token = await inviteAndGetLink(owner, ws, uniqueEmail('form'));
-    const r = await h.request('POST', `/invitations/${token}/accept`, {
-      rawBody: 'fullName=Fran+Form', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+  /** "Accept invitation" pressed on the link's page, as a browser posts it (our pages send no referrer: Origin is null). */
+  const pressAccept = (token: string, headers: Record<string, string> = { origin: 'null', 'sec-fetch-site': 'same-origin' }) =>
+    h.request('POST', `/invitations/${token}/accept`, {
+      rawBody: 'fullName=Fran+Form', redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', ...headers },
     });
-    expect(r.status).toBe(200);
-    expect(r.headers.get('content-type')).toContain('text/html');
-    expect(r.text).toContain('You joined Acme Workspace');
-    expect(r.text).not.toMatch(/access_token|refresh_token|rrt_/);
-    const members = await h.request('GET', `/workspaces/${ws}/audit-events?limit=1`, { token: owner.token });
-    expect(members.json.items[0].action).toMatch(/invitation.accepted|member.joined/);
+
+  it('a browser that accepts lands in the Console on the workspace, signed in: 303 and the session cookie, no token in the URL or body', async () => {
+    const { owner, ws } = await ownerWithWorkspace();
+    const email = uniqueEmail('form');
+    const r = await pressAccept(await inviteAndGetLink(owner, ws, email));
+    const accessToken = await landedInConsole(h, r, `/console/workspaces/${ws}/members`);
+    const me = await h.request('GET', '/me', { token: accessToken });
+    expect(me.json).toMatchObject({ user: { email, fullName: 'Fran Form' }, workspaces: [{ id: ws, role: 'contributor', status: 'active' }] });
+  });
+
+  it('a form posted from another site accepts nothing and sets no cookie (login CSRF); the page itself still can', async () => {
+    const { owner, ws } = await ownerWithWorkspace();
+    const token = await inviteAndGetLink(owner, ws, uniqueEmail('csrf'));
+    for (const headers of <Record<string, string>[]>[
+      { origin: 'https://evil.example.net', 'sec-fetch-site': 'cross-site' },
+      { origin: 'null', 'sec-fetch-site': 'cross-site' },
+      { origin: 'https://evil.example.net' },
+      { 'sec-fetch-site': 'same-site' },
+    ]) {
+      const r = await pressAccept(token, headers);
+      expect({ status: r.status, cookie: r.headers.get('set-cookie') }, JSON.stringify(headers)).toEqual({ status: 403, cookie: null });
+      expect(r.headers.get('content-type')).toContain('text/html');
+    }
+    expect((await listInvitations(owner, ws)).map((i) => i.status)).toEqual(['pending']);
+    expect((await pressAccept(token)).status).toBe(303);
+    expect(await listInvitations(owner, ws)).toEqual([]);
+  });
+
+  it('an invitation\'s own redirectUri must be on the allow-list: else 400 invalid_redirect_uri, and no one is invited or mailed', async () => {
+    const { owner, ws } = await ownerWithWorkspace();
+    for (const redirectUri of ['https://evil.example.net/welcome', 'https://app.example.com/welcome/', 'https://app.example.com/welcome?x=1', 'javascript:alert(1)']) {
+      const email = uniqueEmail('offlist');
+      const r = await invite(owner, ws, { emails: [email], redirectUri });
+      expect({ status: r.status, code: r.json.error.code, field: r.json.error.details?.fields?.redirectUri }, redirectUri)
+        .toEqual({ status: 400, code: 'invalid_redirect_uri', field: 'not allowed' });
+      await h.drain();
+      expect(await emailsTo(email)).toEqual([]);
+    }
+    expect(await listInvitations(owner, ws)).toEqual([]);
+  });
+
+  it('with an allow-listed redirectUri, a browser that accepts is taken there — no code, no token, no cookie — also after a resend; an API client still gets its session', async () => {
+    const { owner, ws } = await ownerWithWorkspace();
+    const email = uniqueEmail('redirected');
+    await inviteAndGetLink(owner, ws, email, { redirectUri: 'https://app.example.com/welcome' });
+    const [inv] = await listInvitations(owner, ws);
+    expect(Object.keys(inv!)).not.toContain('redirectUri'); // not part of the contract's Invitation
+    expect((await h.request('POST', `/workspaces/${ws}/invitations/${inv!.id}/resend`, { token: owner.token })).status).toBe(200);
+    await h.drain();
+    const r = await pressAccept(await lastLinkTo(email, 'invitations'));
+    expect({ status: r.status, location: r.headers.get('location'), cookie: r.headers.get('set-cookie'), body: r.text })
+      .toEqual({ status: 303, location: 'https://app.example.com/welcome', cookie: null, body: '' });
+    const members = await h.request('GET', `/workspaces/${ws}/members?limit=100`, { token: owner.token });
+    expect(members.json.items.find((m: { email: string }) => m.email === email)).toMatchObject({ fullName: 'Fran Form', status: 'active' });
+
+    // The same invitation accepted by an API client: JSON with a session, as before.
+    const apiEmail = uniqueEmail('redirected-api');
+    const apiToken = await inviteAndGetLink(owner, ws, apiEmail, { redirectUri: 'https://app.example.com/welcome' });
+    const api = await h.request('POST', `/invitations/${apiToken}/accept`, { body: { fullName: 'Api Person' } });
+    expect(api.status).toBe(200);
+    expect((await h.request('GET', '/me', { token: api.json.session.access_token })).json.user.email).toBe(apiEmail);
+  });
+
+  it('a used link pressed again in a browser gets a page saying so, and no cookie', async () => {
+    const { owner, ws } = await ownerWithWorkspace();
+    const token = await inviteAndGetLink(owner, ws, uniqueEmail('twice'));
+    expect((await pressAccept(token)).status).toBe(303);
+    const again = await pressAccept(token);
+    expect({ status: again.status, cookie: again.headers.get('set-cookie') }).toEqual({ status: 404, cookie: null });
+    expect(again.text).toContain('We could not accept this invitation');
   });
 
   it('is single-use under 10 concurrent accepts', async () => {

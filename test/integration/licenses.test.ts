@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, uniqueEmail, type Harness } from '../support/harness.js';
-import { emailsTo } from '../support/mail.js';
+import { emailsTo, linksIn } from '../support/mail.js';
 import { signIn, createWorkspace, type Person } from '../support/given.js';
 import { seedMember, type SeededMember } from '../support/seed.js';
 import { clock } from '../../shared/clock.js';
@@ -95,6 +95,7 @@ describe('license reconciliation of one workspace (route)', () => {
       expect(mails).toHaveLength(1);
       expect(mails[0]!.subject).toBe('3 member(s) of Lowered were deactivated');
       for (const d of [m[6]!, m[7]!, m[8]!]) expect(mails[0]!.body.text).toContain(d.fullName);
+      expect(linksIn(mails[0]!)).toEqual([`http://127.0.0.1:3000/console/workspaces/${f.ws}/members?status=deactivated`]);
     }
   }, HEAVY);
 

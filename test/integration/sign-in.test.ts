@@ -5,6 +5,7 @@ import { lastLinkTo, emailsTo } from '../support/mail.js';
 import { signIn, createWorkspace } from '../support/given.js';
 import { clock } from '../../shared/clock.js';
 import { advanceClock, resetClock } from '../support/clock.js';
+import { landedInConsole } from '../support/console-session.js';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
@@ -41,6 +42,47 @@ describe('email-link sign-in', () => {
     const second = await h.request('POST', `/auth/email-link/${token}`);
     expect(second.status).toBe(404);
     expect(second.json.error.code).toBe('sign_in_link_invalid');
+  });
+
+  /** "Sign in" pressed on the link's page, as a browser posts it (our pages send no referrer: Origin is null). */
+  const pressSignIn = (token: string, headers: Record<string, string> = { origin: 'null', 'sec-fetch-site': 'same-origin' }) =>
+    h.request('POST', `/auth/email-link/${token}`, {
+      rawBody: '', redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', 'user-agent': 'Chromium (test)', ...headers },
+    });
+
+  it('a new person who signs up by link in a browser lands in the Console signed in: 303 and the session cookie, no token in the URL', async () => {
+    const email = uniqueEmail('browser');
+    await h.request('POST', '/auth/email-link', { body: { email, fullName: 'Bo Browser' } });
+    await h.drain();
+    const token = await lastLinkTo(email, 'auth/email-link');
+    const r = await pressSignIn(token);
+    const accessToken = await landedInConsole(h, r, '/console/');
+    const me = await h.request('GET', '/me', { token: accessToken });
+    expect(me.json).toMatchObject({ user: { email, fullName: 'Bo Browser' }, workspaces: [] });
+    const sessions = await h.request('GET', '/me/sessions', { token: accessToken });
+    expect(sessions.json.items).toMatchObject([{ userAgent: 'Chromium (test)', current: true }]);
+    // Used: pressing again is a page saying so, without a cookie.
+    const again = await pressSignIn(token);
+    expect({ status: again.status, cookie: again.headers.get('set-cookie') }).toEqual({ status: 404, cookie: null });
+    expect(again.text).toContain('We could not sign you in');
+  });
+
+  it('a sign-in form posted from another site uses nothing and sets no cookie (login CSRF)', async () => {
+    const email = uniqueEmail('csrf');
+    await h.request('POST', '/auth/email-link', { body: { email } });
+    await h.drain();
+    const token = await lastLinkTo(email, 'auth/email-link');
+    for (const headers of <Record<string, string>[]>[
+      { origin: 'https://evil.example.net', 'sec-fetch-site': 'cross-site' },
+      { origin: 'null', 'sec-fetch-site': 'cross-site' },
+      { origin: 'https://evil.example.net' },
+    ]) {
+      const r = await pressSignIn(token, headers);
+      expect({ status: r.status, cookie: r.headers.get('set-cookie') }, JSON.stringify(headers)).toEqual({ status: 403, cookie: null });
+    }
+    // The link was not spent by the refused posts.
+    expect((await pressSignIn(token)).status).toBe(303);
   });
 
   it('signs up a new user on first use, with the name given', async () => {

@@ -3,7 +3,7 @@
  * else the Chromium that ships inside the `@sparticuz/chromium` npm package, so
  * `npm test` needs no system browser. Also: axe-core checks and screenshots.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
@@ -51,11 +51,21 @@ export async function expectAccessible(page: Page, label: string): Promise<void>
 
 export const ARTIFACTS = join(dirname(require.resolve('../../package.json')), 'test-artifacts');
 
-/** A full-page PNG under test-artifacts/<group>/<name>.png (CI keeps the folder). */
-export async function saveScreenshot(page: Page, group: string, name: string): Promise<string> {
+const DOCS_SCREENSHOTS = join(dirname(ARTIFACTS), 'docs', 'screenshots');
+
+/**
+ * A full-page PNG under test-artifacts/<group>/<name>.png (CI keeps the folder). With
+ * `docs`, it is also one of the README's pictures: `UPDATE_SCREENSHOTS=1` copies it to
+ * docs/screenshots/<docs>.png (off by default, so a test run never edits the repository).
+ */
+export async function saveScreenshot(page: Page, group: string, name: string, docs?: string): Promise<string> {
   const path = join(ARTIFACTS, group, `${name}.png`);
   mkdirSync(dirname(path), { recursive: true });
   await page.screenshot({ path, fullPage: true });
+  if (docs && process.env.UPDATE_SCREENSHOTS === '1') {
+    mkdirSync(DOCS_SCREENSHOTS, { recursive: true });
+    copyFileSync(path, join(DOCS_SCREENSHOTS, `${docs}.png`));
+  }
   return path;
 }
 

@@ -39,12 +39,22 @@ export async function signInToConsole(h: Harness, context: BrowserContext, email
   return page;
 }
 
+async function newestEmailWith(address: string, label: string) {
+  const mail = (await emailsTo(address)).reverse().find((m) => m.body.text.includes(label));
+  expect(mail, `an email to ${address} with "${label}"`).toBeDefined();
+  return mail!;
+}
+
 /** The newest link to a Console page in the newest email to `address` whose text contains `label`. */
 export async function consoleLinkIn(address: string, label: string): Promise<string> {
-  const mails = (await emailsTo(address)).reverse();
-  const mail = mails.find((m) => m.body.text.includes(label));
-  expect(mail, `an email to ${address} with "${label}"`).toBeDefined();
-  const link = /https?:\/\/\S+\/console\/\S+/.exec(mail!.body.text)?.[0];
+  const link = /https?:\/\/\S+\/console\/\S+/.exec((await newestEmailWith(address, label)).body.text)?.[0];
   expect(link).toBeDefined();
   return link!;
+}
+
+/** The link in the newest email to `address` whose text contains `label` (the text part's first `PUBLIC_URL` link). */
+export async function linkInEmail(h: Harness, address: string, label: string): Promise<URL> {
+  const link = new RegExp(`${h.url}/\\S+`).exec((await newestEmailWith(address, label)).body.text)?.[0];
+  expect(link, `a link in the email to ${address}`).toBeDefined();
+  return new URL(link!);
 }

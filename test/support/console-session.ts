@@ -89,3 +89,20 @@ export async function consoleSignIns(h: Harness, emails: readonly string[]): Pro
   for (const { code, verifier } of await consoleCodes(h, emails)) out.push(await exchangeCode(h, code, verifier));
   return out;
 }
+
+/**
+ * A browser's "Sign in" / "Accept invitation" answer: 303 to `location` (a Console
+ * path), an empty body, and the refresh credential only in the session cookie. Returns
+ * the access token the Console's first refresh gets with that cookie.
+ */
+export async function landedInConsole(h: Harness, r: TestResponse, location: string): Promise<string> {
+  expect(r.status).toBe(303);
+  expect(r.headers.get('location')).toBe(location);
+  expect(r.text).toBe('');
+  const setCookie = r.headers.get('set-cookie')!;
+  expect(setCookie).toMatch(/^roster_session=rrt_[A-Za-z0-9_-]{43}; /);
+  expect(setCookie.split('; ').slice(1).sort()).toEqual(['HttpOnly', 'Max-Age=2592000', 'Path=/auth/session', 'SameSite=Strict']);
+  const refreshed = await sessionRequest(h, 'POST', '/auth/session/refresh', { cookie: cookiePair(setCookie) });
+  expect(refreshed.status).toBe(200);
+  return refreshed.json.access_token as string;
+}

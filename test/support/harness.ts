@@ -19,6 +19,8 @@ export interface RequestOptions {
   body?: unknown;
   rawBody?: string | Buffer;
   headers?: Record<string, string>;
+  /** 'manual': answer a redirect as it is (status, Location, Set-Cookie) instead of following it. */
+  redirect?: 'manual';
 }
 
 export interface TestResponse {
@@ -30,12 +32,15 @@ export interface TestResponse {
   json: any;
 }
 
-/** `port`: listen on a chosen port, e.g. one that PUBLIC_URL (the token issuer) already names. */
-export async function startHarness(opts: { port?: number } = {}): Promise<Harness> {
+/**
+ * `port`: listen on a chosen port, e.g. one that PUBLIC_URL (the token issuer) already names.
+ * `sesEndpoint`: send email elsewhere than the run's SES emulator (e.g. through test/support/ses-outage.ts).
+ */
+export async function startHarness(opts: { port?: number; sesEndpoint?: string } = {}): Promise<Harness> {
   const runtime = await startLocal({
     apiPort: opts.port ?? 0,
     dynamodb: { endpoint: inject('dynamodbEndpoint') },
-    ses: { endpoint: inject('sesEndpoint') },
+    ses: { endpoint: opts.sesEndpoint ?? inject('sesEndpoint') },
     tableName: process.env.TABLE_NAME!,
     publicUrl: process.env.PUBLIC_URL,
     dataDir: inject('dataDir'),
@@ -54,7 +59,7 @@ export async function startHarness(opts: { port?: number } = {}): Promise<Harnes
         body = JSON.stringify(opts.body);
         headers['content-type'] ??= 'application/json';
       }
-      const res = await fetch(`${url}${path}`, { method, headers, body });
+      const res = await fetch(`${url}${path}`, { method, headers, body, redirect: opts.redirect ?? 'follow' });
       const text = await res.text();
       let json: unknown;
       try { json = text ? JSON.parse(text) : undefined; } catch { json = undefined; }

@@ -10,7 +10,7 @@ export interface SentEmail {
   at: number;
 }
 
-async function allEmails(): Promise<SentEmail[]> {
+export async function allEmails(): Promise<SentEmail[]> {
   const res = await fetch(`${inject('sesEndpoint')}/store`);
   return ((await res.json()) as { emails: SentEmail[] }).emails;
 }
@@ -41,4 +41,14 @@ export async function lastLinkTo(address: string, kind: LinkKind): Promise<strin
 export async function lastLinksTo(addresses: readonly string[], kind: LinkKind): Promise<string[]> {
   const emails = await allEmails();
   return addresses.map((a) => lastLinkIn(sentTo(emails, a), a, kind));
+}
+
+/**
+ * Every distinct link in an email, from both parts (the text's bare URLs and the HTML's
+ * hrefs, unescaped): a test can say that a mail links to exactly one place.
+ */
+export function linksIn(mail: SentEmail): string[] {
+  const fromText = mail.body.text.match(/https?:\/\/[^\s"<>]+/g) ?? [];
+  const fromHtml = [...mail.body.html.matchAll(/href="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+  return [...new Set([...fromText, ...fromHtml])];
 }

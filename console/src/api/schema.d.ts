@@ -116,7 +116,7 @@ export interface paths {
         /** Sign-in page (never consumes the link) */
         get: operations["showEmailLink"];
         put?: never;
-        /** Use a sign-in link: returns a session */
+        /** Use a sign-in link: a session (JSON); a browser's form post is sent on (303) to the hand-off target, or into the Console with the session cookie */
         post: operations["consumeEmailLink"];
         delete?: never;
         options?: never;
@@ -617,7 +617,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept an invitation */
+        /** Accept an invitation: a session (JSON); a browser's form post lands (303) in the Console, signed in */
         post: operations["acceptInvitation"];
         delete?: never;
         options?: never;
@@ -2483,6 +2483,7 @@ export interface operations {
                     emails: string[] | string;
                     role?: string;
                     expiresInDays?: number;
+                    redirectUri?: string;
                 };
             };
         };

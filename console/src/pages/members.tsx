@@ -5,6 +5,8 @@ import { navigate, useLocation } from '../router';
 import { ErrorText, Loading, Show, useLoad } from '../ui/async';
 import { Confirm } from '../ui/dialog';
 import { toast } from '../ui/toast';
+import { Pager } from '../ui/pager';
+import { Seats } from '../ui/seats';
 import { useAction } from '../ui/action';
 import { date, daysUntil, roleName } from '../ui/format';
 import { useWorkspace } from './use-workspace';
@@ -67,25 +69,13 @@ export function Members({ ws, me }: WorkspacePageProps) {
                 </tbody>
               </table>
             </div>
-            <div class="pager">
-              {cursor && <button type="button" onClick={() => setQuery({})}>First page</button>}
-              {d.nextCursor && <button type="button" onClick={() => setQuery({ cursor: d.nextCursor! })}>Next page</button>}
-            </div>
+            <Pager cursor={cursor} next={d.nextCursor} onPage={(c) => setQuery({ cursor: c })} />
           </>
         )}
       </Show>
       {can('members.manage') && <Invite ws={ws} roles={roles} defaultRole={workspace.defaultRole} onDone={() => { refresh(); setInvitesChanged((n) => n + 1); }} />}
       {can('members.manage') && <Invitations ws={ws} roles={roles} changed={invitesChanged} />}
     </>
-  );
-}
-
-function Seats({ seats }: { seats: Schemas['Workspace']['seats'] }) {
-  return (
-    <p class="seats">
-      <label for="seats">Seats used: {seats.used} of {seats.limit}</label>
-      <meter id="seats" min={0} max={Math.max(seats.limit, seats.used)} value={seats.used} high={seats.limit} optimum={0}>{seats.used} of {seats.limit}</meter>
-    </p>
   );
 }
 

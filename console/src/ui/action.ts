@@ -13,5 +13,7 @@ export function useAction(onDone: () => void) {
     onDone();
     return true;
   }
-  return { error, run };
+  /** For a call whose answer the page needs (not only ok/failed): show its error. */
+  const fail = (err: unknown) => setError(messageOf(err));
+  return { error, run, fail, clear: () => setError('') };
 }
