@@ -25,10 +25,12 @@ const DAY = 24 * HOUR;
 
 /** Context key → its validation and default. The keys are the context names a deployer types. */
 const contextSchema = z.object({
-  /** Base URL people see: token issuer (`iss`) and the links in emails. */
-  publicUrl: httpsUrl,
+  /** Base URL people see: token issuer (`iss`) and the links in emails. Default: the API's own endpoint. */
+  publicUrl: httpsUrl.optional(),
   /** The From address of every email. */
   senderEmail: email,
+  /** The sender's domain, verified with Easy DKIM (three CNAME records); without it, only the address is verified. */
+  senderDomain: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i, 'must be a domain name').transform((d) => d.toLowerCase()).optional(),
   /** `true`: anyone may sign in with an email link; `false`: only invited people. */
   openSignUp: bool.default(true),
   /** Host products' redirect URIs for the sign-in hand-off (exact strings): a list, or one string separated by commas. */
@@ -71,7 +73,9 @@ export const CONTEXT_KEYS = [...Object.keys(contextSchema.shape), ...scheduledWo
 /** Read and validate the stack's configuration from CDK context; every problem is reported at once. */
 export function readStackConfig(scope: Construct): StackConfig {
   const raw: Record<string, unknown> = Object.fromEntries(CONTEXT_KEYS.map((k) => [k, scope.node.tryGetContext(k) ?? undefined]));
-  const values = contextSchema.safeParse(raw);
+  const values = contextSchema.refine((c) => !c.senderDomain || c.senderEmail.toLowerCase().endsWith(`@${c.senderDomain}`), {
+    path: ['senderDomain'], message: 'senderEmail must be an address at senderDomain',
+  }).safeParse(raw);
   const schedules = schedulesSchema.safeParse(raw);
   const issues = [...(values.error?.issues ?? []), ...(schedules.error?.issues ?? [])];
   if (!values.success || !schedules.success) {
@@ -88,7 +92,8 @@ export function readStackConfig(scope: Construct): StackConfig {
  */
 export function configEnvironment(c: StackConfig): Record<string, string> {
   return {
-    PUBLIC_URL: c.publicUrl,
+    // Without publicUrl the stack sets PUBLIC_URL to the API's own endpoint.
+    ...(c.publicUrl ? { PUBLIC_URL: c.publicUrl } : {}),
     SENDER_EMAIL: c.senderEmail,
     OPEN_SIGN_UP: String(c.openSignUp),
     ...(c.allowedRedirectUris.length ? { ALLOWED_REDIRECT_URIS: c.allowedRedirectUris.join(',') } : {}),

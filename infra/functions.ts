@@ -7,7 +7,7 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { ManagedPolicy, Role, ServicePrincipal, type IManagedPolicy } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -56,6 +56,10 @@ export class LambdaFactory {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       reason: 'AWSLambdaBasicExecutionRole only allows writing the function\'s own CloudWatch logs; it is the standard Lambda logging policy.',
     });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) have no resource-level permissions; test/infra checks that nothing else is granted on *.',
+    });
     return role;
   }
 
@@ -86,6 +90,8 @@ export class LambdaFactory {
       timeout: Duration.seconds(spec.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
       role: spec.role,
       logGroup,
+      // X-Ray active tracing: each invocation's SDK calls (DynamoDB, KMS, SES) as segments.
+      tracing: Tracing.ACTIVE,
       environment: this.environment,
       bundling: { ...bundlingSettings, format: OutputFormat.ESM, mainFields: [...bundlingSettings.mainFields], externalModules: [...bundlingSettings.externalModules] },
     });

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Lazy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { Key } from 'aws-cdk-lib/aws-kms';
@@ -52,9 +52,12 @@ export class RosterStack extends Stack {
     this.signingKey = keys.signingKey;
     this.outboxKey = keys.outboxKey;
     this.deadLetterQueue = new FailedWorkQueue(this, 'FailedWork').queue;
-    const email = new Email(this, 'Email', { senderEmail: config.senderEmail });
+    const email = new Email(this, 'Email', { senderEmail: config.senderEmail, senderDomain: config.senderDomain });
 
     const lambdas = new LambdaFactory(this.table, keys, {
+      // The token issuer and the links in emails: the custom domain when configured, else the
+      // API's own endpoint, so a first deploy works without a second pass.
+      PUBLIC_URL: Lazy.string({ produce: () => this.api.apiEndpoint }),
       TABLE_NAME: this.table.tableName,
       ...keys.environment,
       ...configEnvironment(config),
@@ -70,9 +73,22 @@ export class RosterStack extends Stack {
     email.grantSend(lambdas.get('send-outbox-email'));
     keys.grantOpenLinks(lambdas.get('send-outbox-email'));
     new ScheduledJobs(this, 'Schedule', { lambdas, deadLetterQueue: this.deadLetterQueue, schedules: config.schedules });
-    this.alarms = new Alarms(this, 'Alarms', { functions: lambdas.functions, api: this.api, deadLetterQueue: this.deadLetterQueue, alarmEmail: config.alarmEmail });
+    this.alarms = new Alarms(this, 'Alarms', {
+      functions: lambdas.functions,
+      streamFunctions: streamWorkers.map((w) => lambdas.get(w.name)),
+      api: this.api,
+      table: this.table,
+      deadLetterQueue: this.deadLetterQueue,
+      notifier: lambdas.get('send-outbox-email'),
+      reconciliationJob: lambdas.get('license-reconciliation'),
+      alarmEmail: config.alarmEmail,
+    });
 
-    new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'Base URL of the API (set publicUrl to it or to your custom domain)' });
+    new CfnOutput(this, 'ApiUrl', { value: api.url, description: 'The API\'s own endpoint' });
+    new CfnOutput(this, 'PublicUrl', { value: config.publicUrl ?? this.api.apiEndpoint, description: 'Token issuer and base of every emailed link (publicUrl, or the API endpoint)' });
+    if (config.senderDomain) {
+      email.identity.dkimRecords.forEach((r, i) => new CfnOutput(this, `DkimRecord${i + 1}`, { value: `${r.name} CNAME ${r.value}`, description: `Easy DKIM: publish in ${config.senderDomain}'s DNS` }));
+    }
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'SigningKeyArn', { value: this.signingKey.keyArn });
     new CfnOutput(this, 'FailedWorkQueueUrl', { value: this.deadLetterQueue.queueUrl });

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { routes, handlerFile, type RouteDef } from '../shared/http/routes.js';
+import { LAMBDA_RESPONSE_LIMIT_BYTES, lambdaResponseBytes } from '../shared/lambda-limits.js';
 import { invoke } from './invoke.js';
 import { isStaticPath, serveStatic } from './static.js';
 
@@ -133,6 +134,12 @@ export async function frontDoor(req: FrontDoorRequest, localRoutes?: LocalRoute)
   if (!found) return { status: 404, headers: { 'content-type': 'application/json' }, body: jsonError('not_found', `No route for ${method} ${url.pathname}.`) };
   const event = toEvent(req, found.match, found.values);
   const result = (await invoke(handlerFile(found.match.route.operation), event)) as APIGatewayProxyStructuredResultV2;
+  // Like Lambda: a response document over the limit fails the invocation, and API Gateway answers 500.
+  const size = lambdaResponseBytes(result);
+  if (size > LAMBDA_RESPONSE_LIMIT_BYTES) {
+    console.error(`[local] ${found.match.route.operation}: a response of ${size} bytes exceeds Lambda's ${LAMBDA_RESPONSE_LIMIT_BYTES}; API Gateway answers 500`);
+    return { status: 500, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message: 'Internal Server Error' }) };
+  }
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(result.headers ?? {})) if (v !== undefined) headers[k] = String(v);
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;

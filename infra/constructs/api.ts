@@ -5,7 +5,7 @@
  */
 import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { Role } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -14,6 +14,20 @@ import { handlerFile, routes, type Operation, type RouteDef } from '../../shared
 import { accessOf, type FunctionAccess } from '../access.js';
 import { NOT_FOUND_HANDLER_FILE } from '../bundling.js';
 import { pascal, type LambdaFactory } from '../functions.js';
+
+/**
+ * Routes that do costly or abusable work for anonymous callers get their own, lower
+ * throttle (API Gateway answers 429 past it), beneath the stage's default for every route.
+ * Each sign-in link request sends an email (SES quotas and reputation), and the token
+ * endpoints are where credentials are guessed. The per-email and per-client limits in
+ * the code still apply underneath.
+ */
+export const ROUTE_THROTTLES: Partial<Record<Operation, { rateLimit: number; burstLimit: number }>> = {
+  requestEmailLink: { rateLimit: 5, burstLimit: 10 },
+  consumeEmailLink: { rateLimit: 10, burstLimit: 20 },
+  issueToken: { rateLimit: 25, burstLimit: 50 },
+  revokeToken: { rateLimit: 10, burstLimit: 20 },
+};
 
 export interface RosterApiProps {
   lambdas: LambdaFactory;
@@ -86,6 +100,8 @@ export class RosterApi extends Construct {
       return role;
     };
 
+    const cfnStage = this.stage.node.defaultChild as CfnStage;
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const route of routes as readonly RouteDef[]) {
       const operation = route.operation as Operation;
       const fn = lambdas.make(this, operation, {
@@ -96,12 +112,19 @@ export class RosterApi extends Construct {
         memoryMb: route.memoryMb,
         timeoutSeconds: route.timeoutSeconds,
       });
-      this.api.addRoutes({
+      const [httpRoute] = this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: new HttpLambdaIntegration(`${pascal(operation)}Integration`, fn),
       });
+      const throttle = ROUTE_THROTTLES[operation];
+      if (throttle) {
+        routeSettings[`${route.method} ${route.path}`] = { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit };
+        // A stage's route settings may name only routes that already exist.
+        cfnStage.node.addDependency(httpRoute!);
+      }
     }
+    cfnStage.routeSettings = routeSettings;
   }
 
   /** The API's own endpoint (`https://{id}.execute-api.{region}.amazonaws.com`). */

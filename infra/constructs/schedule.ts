@@ -3,6 +3,7 @@ import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ContextAttribute, Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { scheduledWorkers } from '../../shared/workers.js';
@@ -10,6 +11,7 @@ import { pascal, type LambdaFactory } from '../functions.js';
 
 export const JOB_MEMORY_MB = 1024;
 export const JOB_TIMEOUT_SECONDS = 300;
+export const JOB_ASYNC_RETRY_ATTEMPTS = 2;
 
 export interface ScheduledJobsProps {
   lambdas: LambdaFactory;
@@ -32,6 +34,9 @@ export class ScheduledJobs extends Construct {
         memoryMb: JOB_MEMORY_MB,
         timeoutSeconds: JOB_TIMEOUT_SECONDS,
       });
+      // The scheduler's DLQ only catches events it could not deliver. An invocation that was
+      // delivered and then failed (Lambda retries async invocations twice) lands here too.
+      fn.configureAsyncInvoke({ onFailure: new SqsDestination(deadLetterQueue), retryAttempts: JOB_ASYNC_RETRY_ATTEMPTS, maxEventAge: Duration.hours(1) });
       const schedulerRole = new Role(this, `${name}SchedulerRole`, {
         assumedBy: new ServicePrincipal('scheduler.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
         description: `EventBridge Scheduler: invoke ${job.name}`,

@@ -6,7 +6,8 @@
  * GSI2  — seat holders of a workspace ordered by joinedAt (sparse: active/suspended, not the owner);
  *         reconciliation reads the newest ones and nothing else.
  * GSI3  — sparse "needs attention" index: workspaces over their seat limit, keyed by a fixed partition
- *         (OVER_LIMIT); also a workspace's active owners and admins (ADMINS#ws), whom reconciliation notifies.
+ *         (OVER_LIMIT); also a workspace's active owners and admins (ADMINS#ws), whom reconciliation notifies,
+ *         and failed outbox emails (OUTBOX_FAILED), which the outbox-redrive job resends.
  */
 export const TTL_ATTRIBUTE = 'ttl';
 

@@ -1,7 +1,8 @@
 /**
  * The members CSV export (API.md "Members"), built to fit one Lambda response for
- * 100,000 members: a synchronous response is at most 6 MB (base64 included for a
- * binary body) and API Gateway waits 29 s. Pages of the member query are turned
+ * 100,000 members: a synchronous response is at most 6 MB, counted on the JSON
+ * document Lambda returns (shared/lambda-limits.ts: escapes and base64 included),
+ * and API Gateway waits 29 s. Pages of the member query are turned
  * into rows and, when the client accepts it, streamed through gzip as they arrive,
  * so memory holds one page plus the compressed output. Member CSV compresses about
  * 3.7:1: 100,000 members are 11.5 MB of CSV, 3.1 MB gzipped, a 4.2 MB response
@@ -14,13 +15,9 @@ import { clock } from '../clock.js';
 import { AppError } from '../errors.js';
 import { exportedMemberPages, type ExportedMember } from '../data/members.js';
 import { csvRow } from './csv.js';
+import { fitsInOneResponse, serialisedBinaryBytes, serialisedTextBytes } from '../lambda-limits.js';
 
 export const EXPORT_HEADER = ['member_id', 'full_name', 'email', 'role', 'entry_date', 'status'] as const;
-
-/** Lambda's 6 MB response limit, less room for the status line and headers. */
-export const MAX_RESPONSE_BYTES = 6 * 1024 * 1024 - 32 * 1024;
-/** A binary body travels base64-encoded: 4 bytes for every 3. */
-const MAX_GZIP_BYTES = Math.floor((MAX_RESPONSE_BYTES * 3) / 4);
 
 export interface MembersCsv {
   body: Buffer | string;
@@ -44,11 +41,14 @@ export async function exportMembersCsv(workspaceId: string, opts: { gzip: boolea
 
   if (!opts.gzip) {
     const chunks = [header];
+    // What the body adds to the response Lambda returns: every CRLF is `\r\n` there, every `"` is `\"`.
+    let serialised = serialisedTextBytes(header);
     for await (const page of pages) {
       const text = page.map(memberRow).join('');
       rows += page.length;
       csvBytes += Buffer.byteLength(text);
-      if (csvBytes > MAX_RESPONSE_BYTES) throw tooLarge(false);
+      serialised += serialisedTextBytes(text);
+      if (!fitsInOneResponse(serialised)) throw tooLarge(false);
       chunks.push(text);
     }
     return { body: chunks.join(''), gzipped: false, rows, csvBytes };
@@ -69,7 +69,7 @@ export async function exportMembersCsv(workspaceId: string, opts: { gzip: boolea
       rows += page.length;
       csvBytes += Buffer.byteLength(text);
       await write(text);
-      if (gzBytes > MAX_GZIP_BYTES) throw tooLarge(true);
+      if (!fitsInOneResponse(serialisedBinaryBytes(gzBytes))) throw tooLarge(true);
     }
     gzip.end();
     await ended;
@@ -77,6 +77,6 @@ export async function exportMembersCsv(workspaceId: string, opts: { gzip: boolea
     gzip.destroy();
     throw err;
   }
-  if (gzBytes > MAX_GZIP_BYTES) throw tooLarge(true);
+  if (!fitsInOneResponse(serialisedBinaryBytes(gzBytes))) throw tooLarge(true);
   return { body: Buffer.concat(out, gzBytes), gzipped: true, rows, csvBytes };
 }

@@ -29,6 +29,15 @@ export interface ReconciliationSummary {
 export const RECONCILIATION_ACTOR: Actor = { type: 'system', id: 'license-reconciliation' };
 
 /**
+ * Asked before each deactivation (and, in the job, before each workspace): `true` means
+ * the caller's time is nearly up. The run then stops cleanly — everything done so far is
+ * committed, the admins are emailed about it, and the workspace stays listed over its
+ * limit so the next scheduled run finishes the work.
+ */
+export type StopSignal = () => boolean;
+const never: StopSignal = () => false;
+
+/**
  * Passes in a row that may end without a deactivation (the index lagging behind,
  * or a concurrent writer winning every race) before the run leaves the workspace
  * listed for the next one.
@@ -46,8 +55,8 @@ const NAMES_IN_EMAIL = 50;
  * the member's email. That condition is what makes overlapping runs safe — all
  * of them together can free exactly the excess — and a second run idempotent.
  */
-export async function reconcileWorkspace(workspaceId: string, actor: Actor): Promise<ReconciliationResult> {
-  const run: Run = { deactivated: [] };
+export async function reconcileWorkspace(workspaceId: string, actor: Actor, shouldStop: StopSignal = never): Promise<ReconciliationResult> {
+  const run: Run = { deactivated: [], shouldStop };
   try {
     const seats = await deactivateExcess(workspaceId, actor, run);
     return { deactivated: run.deactivated.map((d) => d.userId), seats };
@@ -60,6 +69,7 @@ export async function reconcileWorkspace(workspaceId: string, actor: Actor): Pro
 interface Run {
   workspace?: Workspace;
   deactivated: { userId: string; fullName: string }[];
+  shouldStop: StopSignal;
 }
 
 async function deactivateExcess(workspaceId: string, actor: Actor, run: Run): Promise<ReconciliationResult['seats']> {
@@ -82,6 +92,13 @@ async function deactivateExcess(workspaceId: string, actor: Actor, run: Run): Pr
     const candidates = (await newestSeatHolders(workspaceId, excess + stale.size)).filter((c) => !stale.has(c.userId)).slice(0, excess);
     let progressed = false;
     for (const candidate of candidates) {
+      if (run.shouldStop()) {
+        const after = (await getSeatState(workspaceId))?.workspace ?? ws;
+        logger.warn('license reconciliation stopped before its deadline; the scheduled job finishes it', {
+          workspaceId, deactivated: run.deactivated.length, excess: after.seatsUsed - after.seatLimit,
+        });
+        return { limit: after.seatLimit, used: after.seatsUsed };
+      }
       const now = clock.nowIso();
       const member = await getMember(workspaceId, candidate.userId, clock.nowEpochSeconds());
       if (!member || !holdsSeat(member.status) || member.role === 'owner') {
@@ -127,15 +144,20 @@ async function notifyAdmins(ws: Workspace, names: string[]): Promise<void> {
  * Workspaces within their limit are never read; one failing workspace does not
  * stop the others (it stays listed, so the next run retries it).
  */
-export async function reconcileOverLimitWorkspaces(): Promise<ReconciliationSummary> {
+export async function reconcileOverLimitWorkspaces(shouldStop: StopSignal = never): Promise<ReconciliationSummary> {
   const summary: ReconciliationSummary = { workspaces: 0, deactivated: 0, failed: 0 };
   let startKey: Item | undefined;
   do {
     const page = await overLimitWorkspaceIds(startKey);
     for (const id of page.ids) {
+      // The workspaces not reached stay listed: the next run starts with them.
+      if (shouldStop()) {
+        logger.warn('license reconciliation stopped before its deadline', { ...summary });
+        return summary;
+      }
       summary.workspaces += 1;
       try {
-        summary.deactivated += (await reconcileWorkspace(id, RECONCILIATION_ACTOR)).deactivated.length;
+        summary.deactivated += (await reconcileWorkspace(id, RECONCILIATION_ACTOR, shouldStop)).deactivated.length;
       } catch (err) {
         summary.failed += 1;
         logger.error('license reconciliation failed for a workspace', { workspaceId: id, error: (err as Error).message });

@@ -43,6 +43,8 @@ export interface Request<R extends RouteDef> {
   source: string;
   /** Request cookies; only the Console's session routes read one (shared/http/cookies.ts). */
   cookies: Record<string, string>;
+  /** Milliseconds left before Lambda's timeout (long-running cores stop in time to answer). */
+  remainingTimeMs: () => number;
 }
 
 /** The JSON body a route answers with, from its response schema. */
@@ -306,6 +308,7 @@ export function httpHandler<Op extends Operation>(operation: Op, core: Core<Op>)
         isForm: parsed.isForm,
         source: clientSource(event.requestContext?.http?.sourceIp),
         cookies: parseCookies(event.cookies, event.headers.cookie),
+        remainingTimeMs: () => context.getRemainingTimeInMillis(),
       } as unknown as Request<RouteFor<Op>>);
       if (config.checkResponses) checkResponse(route, result);
       return toResponse(result, context.awsRequestId);

@@ -42,7 +42,7 @@ export interface RouteDef {
   response?: ZodType;
   /** Also (or, without `response`, only) answers in this media type: a page for browsers, or a file. */
   rendered?: 'text/html' | 'text/csv';
-  /** Larger or slower handlers (export). */
+  /** Larger or slower handlers (export, reconciliation). */
   memoryMb?: number;
   timeoutSeconds?: number;
 }
@@ -78,7 +78,7 @@ export const routes = [
   { operation: 'updateWorkspace', method: 'PATCH', path: ws, summary: 'Rename, or change the default role', tag: 'workspaces', auth: 'any', permission: 'workspace.manage', body: s.updateWorkspaceBody, response: r.workspace },
   { operation: 'updateSubscription', method: 'PUT', path: `${ws}/subscription`, summary: 'Set the seat licence count', tag: 'workspaces', auth: 'any', permission: 'workspace.manage', body: s.updateSubscriptionBody, response: r.workspace },
   { operation: 'transferOwnership', method: 'POST', path: `${ws}/ownership-transfer`, summary: 'Transfer ownership to an active member', tag: 'workspaces', auth: 'user', permission: 'workspace.transfer_ownership', body: s.transferOwnershipBody, response: r.workspace },
-  { operation: 'reconcileLicenses', method: 'POST', path: `${ws}/license-reconciliation`, summary: 'Run seat reconciliation now', tag: 'licences', auth: 'any', permission: 'workspace.manage', response: r.reconciliation },
+  { operation: 'reconcileLicenses', method: 'POST', path: `${ws}/license-reconciliation`, summary: 'Run seat reconciliation now', tag: 'licences', auth: 'any', permission: 'workspace.manage', response: r.reconciliation, timeoutSeconds: 29 },
   { operation: 'listAuditEvents', method: 'GET', path: `${ws}/audit-events`, summary: 'Audit log, newest first', tag: 'audit', auth: 'any', permission: 'audit.read', query: s.pagination, response: r.auditEvents },
 
   // ---- roles ------------------------------------------------------------------

@@ -16,6 +16,7 @@ describe('readStackConfig', () => {
     expect(read(required)).toEqual({
       publicUrl: 'https://members.example.com',
       senderEmail: 'no-reply@example.com',
+      senderDomain: undefined,
       openSignUp: true,
       allowedRedirectUris: [],
       alarmEmail: undefined,
@@ -57,6 +58,13 @@ describe('readStackConfig', () => {
     for (const key of ['publicUrl', 'senderEmail', 'openSignUp', 'apiRateLimit', 'reconciliationSchedule']) expect(message).toContain(`-c ${key}:`);
     expect(() => read({ ...required, accessTokenTtlSeconds: '15.5' })).toThrow(/accessTokenTtlSeconds/);
     expect(() => read({ ...required })).not.toThrow();
+  });
+
+  it('needs only senderEmail: without publicUrl the stack uses the API\'s endpoint (and the functions get no PUBLIC_URL from context)', () => {
+    const c = read({ senderEmail: 'no-reply@example.com' });
+    expect(c.publicUrl).toBeUndefined();
+    expect(configEnvironment(c)).not.toHaveProperty('PUBLIC_URL');
+    expect(() => read({ publicUrl: 'https://members.example.com' })).toThrow(/-c senderEmail:/);
   });
 
   it('every key it reads is documented in docs/deploy.md', async () => {

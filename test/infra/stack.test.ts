@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { App } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { build } from 'esbuild';
@@ -14,6 +14,8 @@ import { RosterStack } from '../../infra/stack.js';
 import { readStackConfig } from '../../infra/config.js';
 import { NODE_RUNTIME, DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_SECONDS } from '../../infra/functions.js';
 import { STREAM_RETRY_ATTEMPTS } from '../../infra/constructs/workers.js';
+import { ROUTE_THROTTLES } from '../../infra/constructs/api.js';
+import { Email } from '../../infra/constructs/email.js';
 import { NO_TABLE, READ_ONLY, TOKEN_SIGNERS } from '../../infra/access.js';
 import { handlerFile, routes, type RouteDef } from '../../shared/http/routes.js';
 import { scheduledWorkers, streamWorkers } from '../../shared/workers.js';
@@ -109,6 +111,8 @@ describe('functions', () => {
       expect(p.Timeout).toBe(route.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS);
     }
     expect(fnProps('exportMembers')).toMatchObject({ MemorySize: 1024, Timeout: 29 });
+    // A large seat cut may take API Gateway's whole 29 s (the handler keeps a reserve to answer and email the admins).
+    expect(fnProps('reconcileLicenses')).toMatchObject({ Timeout: 29 });
     for (const name of allFunctionNames()) expect(fnProps(name).Runtime).toBe('nodejs24.x');
   });
 
@@ -255,6 +259,21 @@ describe('stream consumers and the scheduled job', () => {
     expect(fnProps(job.name).Description).toBe(`schedule: ${job.name}`);
   });
 
+  it('a job invocation that was delivered and then failed goes to the DLQ too (Lambda async on-failure destination)', () => {
+    const configs = ofType('AWS::Lambda::EventInvokeConfig');
+    for (const job of scheduledWorkers) {
+      const [, c] = configs.find(([, r]) => r.Properties.FunctionName.Ref === logicalIdOf(job.name))!;
+      expect(c.Properties).toMatchObject({
+        Qualifier: '$LATEST',
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 3600,
+        DestinationConfig: { OnFailure: { Destination: dlqArn() } },
+      });
+      // The function's own role may send to that queue (Lambda delivers the failure record as the function).
+      expect(actionsOf(job.name).has('sqs:SendMessage'), job.name).toBe(true);
+    }
+  });
+
   it('alarms cover every function\'s errors and the API\'s 5xx, all notifying one encrypted topic', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm');
     const covered = new Set<string>();
@@ -268,6 +287,24 @@ describe('stream consumers and the scheduled job', () => {
     expect(alarms.some(([, a]) => a.Properties.MetricName === '5xx' && a.Properties.Namespace === 'AWS/ApiGateway')).toBe(true);
     const [, topic] = ofType('AWS::SNS::Topic')[0]!;
     expect(topic.Properties.KmsMasterKeyId).toBeDefined();
+  });
+
+  it('CloudWatch may publish to the alarm topic (its own policy replaces SNS\'s default), from this account\'s alarms only', () => {
+    const [topicId] = ofType('AWS::SNS::Topic')[0]!;
+    const policies = ofType('AWS::SNS::TopicPolicy').filter(([, p]) => p.Properties.Topics.some((t: { Ref: string }) => t.Ref === topicId));
+    expect(policies).toHaveLength(1);
+    const statements = policies[0]![1].Properties.PolicyDocument.Statement as Record<string, unknown>[];
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    const allow = statements.filter((st) => st.Effect === 'Allow');
+    expect(allow).toEqual([expect.objectContaining({
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: 'sns:Publish',
+      Resource: { Ref: topicId },
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+        ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*']] } },
+      },
+    })]);
   });
 });
 
@@ -302,11 +339,21 @@ describe('least privilege', () => {
     for (const name of allFunctionNames()) {
       expect(actionsOf(name).has('ses:SendEmail'), name).toBe(name === 'send-outbox-email');
     }
-    const [, policy] = ofType('AWS::IAM::Policy').find(([, p]) => (p.Properties.PolicyDocument.Statement as { Action: unknown }[]).some((s) => [s.Action].flat().includes('ses:SendEmail')))!;
-    const st = (policy.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]).find((s) => [s.Action].flat().includes('ses:SendEmail'))!;
+    const sendStatements = ofType('AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown; Condition: unknown }[])
+      .filter((st) => [st.Action].flat().includes('ses:SendEmail'));
+    expect(sendStatements).toHaveLength(1);
     const [identityId, identity] = ofType('AWS::SES::EmailIdentity')[0]!;
     expect(identity.Properties.EmailIdentity).toBe('sender@test.example');
-    expect(st.Resource).toEqual({ 'Fn::Join': ['', expect.arrayContaining([':identity/', { Ref: identityId }])] });
+    const [configSetId] = ofType('AWS::SES::ConfigurationSet')[0]!;
+    const arn = (tail: unknown[]) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ...tail]] });
+    // Any identity (the SES sandbox also authorizes against the recipient's), the configuration set — and only as our sender.
+    expect(sendStatements[0]).toEqual({
+      Effect: 'Allow',
+      Action: 'ses:SendEmail',
+      Resource: [arn([':identity/*']), arn([':configuration-set/', { Ref: configSetId }])],
+      Condition: { StringEquals: { 'ses:FromAddress': 'sender@test.example' } },
+    });
+    expect(identityId).toBeDefined();
   });
 
   it('table access: none for static handlers, read-only for verified readers, read/write for the rest', () => {
@@ -350,7 +397,18 @@ describe('least privilege', () => {
       const a = actionsOf(name);
       expect(a.has('kms:GetPublicKey') && a.has('secretsmanager:GetSecretValue'), name).toBe(true);
     }
-    expect(actionsOf('notFound').size).toBe(0);
+    // Beyond its logs, the 404 handler may only send its traces.
+    expect([...actionsOf('notFound')].sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+  });
+
+  it('nothing is granted on Resource "*" but the actions that have no resource-level permissions', () => {
+    const onStar = new Set<string>();
+    for (const [, p] of ofType('AWS::IAM::Policy')) {
+      for (const st of p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown; Effect: string }[]) {
+        if (st.Effect === 'Allow' && [st.Resource].flat().includes('*')) for (const a of [st.Action].flat()) onStar.add(a as string);
+      }
+    }
+    expect([...onStar].sort()).toEqual(['dynamodb:ListStreams', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
   });
 });
 
@@ -360,5 +418,143 @@ describe('cdk-nag', () => {
     const findings = report.violations.map((v) => `${v.ruleName} (${v.severity}): ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
     expect(findings).toEqual([]);
     expect(report.success).toBe(true);
+  });
+});
+
+describe('operations: what would otherwise fail silently', () => {
+  const alarmsOn = (namespace: string, metricName: string) => ofType('AWS::CloudWatch::Alarm')
+    .filter(([, a]) => a.Properties.Namespace === namespace && a.Properties.MetricName === metricName);
+  /** Metrics inside metric-math alarms: `namespace/metric` → dimension values seen. */
+  function mathMetrics(): { name: string; dims: Record<string, unknown> }[] {
+    return ofType('AWS::CloudWatch::Alarm').flatMap(([, a]) => ((a.Properties.Metrics ?? []) as { MetricStat?: { Metric: { Namespace: string; MetricName: string; Dimensions: { Name: string; Value: unknown }[] } } }[])
+      .filter((m) => m.MetricStat).map((m) => ({
+        name: `${m.MetricStat!.Metric.Namespace}/${m.MetricStat!.Metric.MetricName}`,
+        dims: Object.fromEntries(m.MetricStat!.Metric.Dimensions.map((d) => [d.Name, d.Value])),
+      })));
+  }
+
+  it('every function traces with X-Ray (active)', () => {
+    for (const name of allFunctionNames()) expect(fnProps(name).TracingConfig, name).toEqual({ Mode: 'Active' });
+  });
+
+  it('every function\'s throttles are alarmed (metric math, ten functions an alarm)', () => {
+    const throttled = mathMetrics().filter((m) => m.name === 'AWS/Lambda/Throttles').map((m) => (m.dims.FunctionName as { Ref: string }).Ref);
+    expect(throttled.sort()).toEqual(allFunctionNames().map(logicalIdOf).sort());
+  });
+
+  it('table throttles are alarmed for the table and every index, reads and writes', () => {
+    const tableRef = { Ref: stack.getLogicalId(stack.table.node.defaultChild as never) };
+    const seen = mathMetrics().filter((m) => m.name.startsWith('AWS/DynamoDB/')).map((m) => `${m.name} ${m.dims.GlobalSecondaryIndexName ?? '(table)'}`);
+    for (const m of mathMetrics().filter((x) => x.name.startsWith('AWS/DynamoDB/'))) expect(m.dims.TableName).toEqual(tableRef);
+    const expected = ['ReadThrottleEvents', 'WriteThrottleEvents'].flatMap((metric) => ['(table)', ...tableDescription.gsis.map((g) => g.name)].map((ix) => `AWS/DynamoDB/${metric} ${ix}`));
+    expect(seen.sort()).toEqual(expected.sort());
+  });
+
+  it('each stream consumer has an iterator-age alarm (records expire after 24 h)', () => {
+    const alarms = alarmsOn('AWS/Lambda', 'IteratorAge');
+    expect(alarms.map(([, a]) => a.Properties.Dimensions[0].Value.Ref).sort()).toEqual(streamWorkers.map((w) => logicalIdOf(w.name)).sort());
+    for (const [, a] of alarms) expect(a.Properties).toMatchObject({ Statistic: 'Maximum', Threshold: 15 * 60 * 1000, ComparisonOperator: 'GreaterThanThreshold' });
+  });
+
+  it('failed sends and skipped reconciliations are counted from the logs and alarmed', () => {
+    const filters = ofType('AWS::Logs::MetricFilter');
+    const logGroupOf = (name: string) => fnProps(name).LoggingConfig.LogGroup.Ref as string;
+    const expectations = [
+      { fn: 'send-outbox-email', message: 'outbox delivery failed', metric: 'OutboxSendFailures' },
+      { fn: 'license-reconciliation', message: 'license reconciliation failed for a workspace', metric: 'ReconciliationFailures' },
+    ];
+    for (const e of expectations) {
+      const [, f] = filters.find(([, x]) => x.Properties.LogGroupName.Ref === logGroupOf(e.fn))!;
+      expect(f.Properties).toMatchObject({ FilterPattern: `{ $.message = "${e.message}" }`, MetricTransformations: [{ MetricNamespace: 'Roster', MetricName: e.metric, MetricValue: '1' }] });
+      expect(alarmsOn('Roster', e.metric)[0]?.[1].Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    }
+    // The messages are the ones the code logs.
+    expect(readFileSync('functions/send-outbox-email.ts', 'utf8')).toContain("'outbox delivery failed'");
+    expect(readFileSync('shared/domain/licenses.ts', 'utf8')).toContain("'license reconciliation failed for a workspace'");
+  });
+
+  it('SES reputation is alarmed below the rates at which SES reviews the account', () => {
+    expect(alarmsOn('AWS/SES', 'Reputation.BounceRate')[0]?.[1].Properties).toMatchObject({ Threshold: 0.05, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(alarmsOn('AWS/SES', 'Reputation.ComplaintRate')[0]?.[1].Properties).toMatchObject({ Threshold: 0.001, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+  });
+
+  it('every alarm notifies the topic', () => {
+    const topicRef = { Ref: ofType('AWS::SNS::Topic')[0]![0] };
+    for (const [id, a] of ofType('AWS::CloudWatch::Alarm')) expect(a.Properties.AlarmActions, id).toEqual([topicRef]);
+  });
+
+  it('sending goes through a configuration set: reputation metrics, bounce/complaint suppression, events to CloudWatch', () => {
+    const [setId, set] = ofType('AWS::SES::ConfigurationSet')[0]!;
+    expect(set.Properties).toMatchObject({
+      ReputationOptions: { ReputationMetricsEnabled: true },
+      SendingOptions: { SendingEnabled: true },
+      SuppressionOptions: { SuppressedReasons: ['BOUNCE', 'COMPLAINT'] },
+    });
+    const [, destination] = ofType('AWS::SES::ConfigurationSetEventDestination')[0]!;
+    expect(destination.Properties.ConfigurationSetName).toEqual({ Ref: setId });
+    expect(destination.Properties.EventDestination).toMatchObject({
+      Enabled: true,
+      CloudWatchDestination: { DimensionConfigurations: [{ DimensionName: 'ses:configuration-set', DimensionValueSource: 'messageTag', DefaultDimensionValue: 'none' }] },
+    });
+    expect(destination.Properties.EventDestination.MatchingEventTypes).toEqual(expect.arrayContaining(['bounce', 'complaint', 'reject', 'deliveryDelay']));
+    // The sender identity's default configuration set, so every send uses it.
+    const [, identity] = ofType('AWS::SES::EmailIdentity')[0]!;
+    expect(identity.Properties.ConfigurationSetAttributes).toEqual({ ConfigurationSetName: { Ref: setId } });
+  });
+
+  it('abuse-prone routes have their own throttle beneath the stage default', () => {
+    const [stageId, stage] = ofType('AWS::ApiGatewayV2::Stage')[0]!;
+    const expected = Object.fromEntries(Object.entries(ROUTE_THROTTLES).map(([op, t]) => {
+      const r = routes.find((x) => x.operation === op)!;
+      return [`${r.method} ${r.path}`, { ThrottlingRateLimit: t!.rateLimit, ThrottlingBurstLimit: t!.burstLimit }];
+    }));
+    expect(Object.keys(expected)).toEqual(expect.arrayContaining(['POST /auth/email-link', 'POST /oauth/token']));
+    expect(stage.Properties.RouteSettings).toEqual(expected);
+    for (const t of Object.values(ROUTE_THROTTLES)) expect(t!.rateLimit).toBeLessThan(stage.Properties.DefaultRouteSettings.ThrottlingRateLimit);
+    // Route settings may only name existing routes: the stage is created after them.
+    const routeIds = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => r.Properties.RouteKey in expected).map(([id]) => id);
+    expect(routeIds).toHaveLength(Object.keys(expected).length);
+    expect((resources[stageId] as Resource & { DependsOn?: string[] }).DependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
+
+  it('the token issuer and email links are publicUrl when configured', () => {
+    for (const name of allFunctionNames()) expect(fnProps(name).Environment.Variables.PUBLIC_URL).toBe('https://roster.test.example');
+  });
+});
+
+describe('a first deploy without publicUrl or senderDomain', () => {
+  let bare: Record<string, Resource>;
+  let bareStack: RosterStack;
+  beforeAll(() => {
+    const { publicUrl: _omitted, ...rest } = context;
+    const a = new App({ context: rest, builtinCloudFormationValidation: false });
+    bareStack = new RosterStack(a, 'RosterBare', readStackConfig(a));
+    bare = Template.fromStack(bareStack).toJSON().Resources;
+  });
+
+  it('points the issuer and every emailed link at the API\'s own endpoint', () => {
+    const apiId = bareStack.getLogicalId(bareStack.api.node.defaultChild as never);
+    const fns = Object.values(bare).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(fns.length).toBe(bareStack.functions.size);
+    for (const fn of fns) expect(fn.Properties.Environment.Variables.PUBLIC_URL).toEqual({ 'Fn::GetAtt': [apiId, 'ApiEndpoint'] });
+  });
+
+  it('verifies the sender address (no domain given), not a domain', () => {
+    const identities = Object.values(bare).filter((r) => r.Type === 'AWS::SES::EmailIdentity');
+    expect(identities.map((i) => i.Properties.EmailIdentity)).toEqual(['sender@test.example']);
+  });
+});
+
+describe('a sender domain from context', () => {
+  it('is verified as a domain identity with Easy DKIM signing, and the sender must belong to it', () => {
+    const s = new Stack(new App(), 'EmailOnly');
+    new Email(s, 'Email', { senderEmail: 'no-reply@mail.example.com', senderDomain: 'mail.example.com' });
+    const [identity] = Object.values(Template.fromStack(s).toJSON().Resources as Record<string, Resource>).filter((r) => r.Type === 'AWS::SES::EmailIdentity');
+    expect(identity!.Properties).toMatchObject({ EmailIdentity: 'mail.example.com', DkimAttributes: { SigningEnabled: true } });
+    // Easy DKIM: no key of ours to manage (no BYODKIM), SES publishes three CNAME tokens.
+    expect(identity!.Properties.DkimSigningAttributes).toBeUndefined();
+    const ctx = (c: Record<string, unknown>) => readStackConfig(new App({ context: { senderEmail: 'no-reply@mail.example.com', ...c } }));
+    expect(ctx({ senderDomain: 'Mail.Example.com' }).senderDomain).toBe('mail.example.com');
+    expect(() => ctx({ senderDomain: 'other.example.com' })).toThrow(/senderDomain: senderEmail must be an address at senderDomain/);
   });
 });

@@ -8,6 +8,7 @@ import { clock } from '../../shared/clock.js';
 import { newId } from '../../shared/ids.js';
 import { batchPutMembers, type Member } from '../../shared/data/members.js';
 import { parseCsv } from '../support/csv-reader.js';
+import { LAMBDA_RESPONSE_LIMIT_BYTES, serialisedTextBytes } from '../../shared/lambda-limits.js';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
@@ -136,4 +137,42 @@ describe('members CSV export', () => {
     expect(r.headers.get('content-type')).toBe('application/json');
     expect((await h.request('GET', `/workspaces/${ws}/members/export`, { token: owner.token })).status).toBe(200);
   });
+});
+
+/**
+ * The size limit is Lambda's, counted where Lambda counts it: on the JSON document the
+ * function returns. A CSV well under 6 MB can serialise to more (a control character is
+ * `\u0001` there); before the fix such an export passed the raw-byte check and Lambda
+ * refused the response (local mode answers that as API Gateway does: 500).
+ */
+describe('members CSV export size', () => {
+  /** The raw-byte limit the export used to check. */
+  const OLD_RAW_LIMIT = 6 * 1024 * 1024 - 32 * 1024;
+
+  it('a CSV under 6 MB that serialises past Lambda\'s limit answers 406 gzip_required, never 5xx; gzipped it is a 200', async () => {
+    const owner = await signIn(h, uniqueEmail('owner'), 'Olive Owner');
+    const ws = await createWorkspace(h, owner, 'Escapes Co', 10_000);
+    const now = clock.nowIso();
+    // Full names are any 1–200 characters (shared/http/schemas.ts), control characters included:
+    // each is 1 byte of CSV and 6 in the response (`\u0001`).
+    const fullName = '\u0001'.repeat(200);
+    const many: Member[] = Array.from({ length: 5000 }, (_, i) => ({
+      workspaceId: ws, userId: newId('usr'), email: `esc${i}@example.com`, fullName,
+      role: 'contributor', status: 'active', joinedAt: now, updatedAt: now, version: 0,
+    }));
+    await Promise.all([0, 1, 2, 3].map((k) => batchPutMembers(many.slice(k * 1250, (k + 1) * 1250))));
+
+    const gz = await rawGet(`/workspaces/${ws}/members/export`, { authorization: `Bearer ${owner.token}`, 'accept-encoding': 'gzip' });
+    expect(gz.status).toBe(200);
+    const csv = gunzipSync(gz.body).toString('utf8');
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(1 + 1 + 5000);
+    // Preconditions: the raw CSV passes the old check by a wide margin; serialised, it is over Lambda's limit.
+    const rawBytes = Buffer.byteLength(csv);
+    expect(rawBytes).toBeLessThan(OLD_RAW_LIMIT / 4);
+    expect(serialisedTextBytes(csv)).toBeGreaterThan(LAMBDA_RESPONSE_LIMIT_BYTES);
+
+    const plain = await h.request('GET', `/workspaces/${ws}/members/export`, { token: owner.token, headers: { 'accept-encoding': 'identity' } });
+    expect(plain.status).toBe(406);
+    expect(plain.json).toMatchObject({ error: { code: 'gzip_required' } });
+  }, 180_000);
 });
